@@ -1,0 +1,36 @@
+# The two commands of the quick start: `make demo` and `make test`. Both build .venv when needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ADAPTERS := $(sort $(dir $(wildcard adapters/*/pyproject.toml)))
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Core only: what a clinic needs to run the demo.
+$(VENV)/.core: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# Core, every adapter and the developer tools.
+$(VENV)/.dev: $(VENV)/.core $(wildcard adapters/*/pyproject.toml)
+	$(BIN)/python -m pip install --quiet -e '.[dev]' $(foreach a,$(ADAPTERS),-e $(a))
+	touch $@
+
+demo: $(VENV)/.core
+	$(BIN)/python -m serviceplan demo --db .serviceplan/demo.sqlite3
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict src
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) .serviceplan .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,58 @@
+"""serviceplan: a clinic's backup plan for unexpected patient problems, on an event-sourced record.
+
+Import what you need from here; the modules behind it may move.
+"""
+
+from serviceplan.app.clock import Clock, FixedClock, system_clock
+from serviceplan.app.service_plan import ServicePlan
+from serviceplan.app.settings import Settings
+from serviceplan.domain.cascade import Impact, Slip
+from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, PhoneNumber
+from serviceplan.domain.delay import Delay
+from serviceplan.domain.incident import Incident, IncidentStatus
+from serviceplan.domain.money import Money
+from serviceplan.domain.offering import Offering, OfferingKind, OfferingStatus, offering_kind
+from serviceplan.domain.patient import Patient, patient_id_for
+from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
+from serviceplan.domain.signs import Level, Observation, Topic
+from serviceplan.domain.staff import Staff
+from serviceplan.domain.task import Task, TaskKind
+from serviceplan.domain.visit import Visit, VisitStatus
+from serviceplan.store.config import memory_store, sqlite_store
+
+__all__ = [
+    "CancellationReason",
+    "Channel",
+    "Clock",
+    "ContactPoints",
+    "Delay",
+    "EmailAddress",
+    "Fault",
+    "FixedClock",
+    "Impact",
+    "Incident",
+    "IncidentStatus",
+    "Level",
+    "Money",
+    "Observation",
+    "Offering",
+    "OfferingKind",
+    "OfferingStatus",
+    "Patient",
+    "PhoneNumber",
+    "ProcessCause",
+    "ServicePlan",
+    "Settings",
+    "Slip",
+    "Staff",
+    "Task",
+    "TaskKind",
+    "Topic",
+    "Visit",
+    "VisitStatus",
+    "memory_store",
+    "offering_kind",
+    "patient_id_for",
+    "sqlite_store",
+    "system_clock",
+]

@@ -1,0 +1,1 @@
+"""The application layer: commands and queries over the event-sourced domain."""

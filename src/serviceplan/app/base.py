@@ -1,0 +1,89 @@
+"""The event-sourced application underneath every command: loading, saving, time and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder, Transcoding
+from eventsourcing.utils import Environment
+
+from serviceplan.app.clock import Clock, system_clock
+from serviceplan.app.settings import Settings
+from serviceplan.domain import checks
+from serviceplan.errors import ConcurrentUpdate, InvalidInput, NotFound
+from serviceplan.store.config import with_default_store
+from serviceplan.store.transcodings import ExactJSONTranscoder, all_transcodings
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Base(Application[UUID]):
+    """Shared machinery of `ServicePlan`: how aggregates are found, times checked, changes saved."""
+
+    name = "ServicePlan"
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        clock: Clock = system_clock,
+        settings: Settings | None = None,
+        transcodings: tuple[Transcoding, ...] = (),
+    ) -> None:
+        self.clock = clock
+        self.settings = settings or Settings()
+        self._extra_transcodings = transcodings
+        super().__init__(dict(env) if env is not None else None)
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        """Fill in the default SQLite file store when nothing else is configured."""
+        environment = super().construct_env(name, env)
+        return Environment(name, with_default_store(dict(environment), name))
+
+    def construct_transcoder(self) -> Transcoder:
+        """Use the exact JSON transcoder, with every serviceplan value registered."""
+        transcoder = ExactJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Register eventsourcing's own transcodings, then serviceplan's and a clinic's."""
+        super().register_transcodings(transcoder)
+        for transcoding in all_transcodings(self._extra_transcodings):
+            transcoder.register(transcoding)
+
+    def _now(self, now: datetime | None) -> datetime:
+        """Return the command's time: the one given, or the clock's."""
+        return checks.aware(self.clock() if now is None else now, "now")
+
+    def _load(self, cls: type[A], aggregate_id: object, missing: type[NotFound]) -> A:
+        """Return the aggregate of type `cls`, or raise `missing` with the id."""
+        if not isinstance(aggregate_id, UUID):
+            raise InvalidInput(
+                f"{missing.what} id must be a UUID, not {type(aggregate_id).__name__}"
+            )
+        try:
+            found: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise missing(aggregate_id) from None
+        if not isinstance(found, cls):
+            raise missing(aggregate_id)
+        return found
+
+    def _save(self, *aggregates: Any) -> None:  # noqa: ANN401 (aggregates of any kind)
+        """Save the aggregates' new events in one transaction; a lost race becomes typed."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError as error:
+            msg = "someone else changed the same record first; reload and try again"
+            raise ConcurrentUpdate(msg) from error
+
+    @property
+    def event_count(self) -> int:
+        """How many events the store holds (the position of the last one)."""
+        return self.recorder.max_notification_id() or 0

@@ -1,0 +1,17 @@
+"""`ServicePlan`: the one application a clinic's software talks to."""
+
+from __future__ import annotations
+
+from serviceplan.app.delays import Delays
+from serviceplan.app.offerings import Offerings
+from serviceplan.app.patients import Patients
+
+
+class ServicePlan(Patients, Delays, Offerings):
+    """A clinic's backup plan for patient problems, recorded as events.
+
+    Persistence comes from the environment (eventsourcing's variables); with none set, events go
+    to a SQLite file (see `serviceplan.store.config.default_db_path`).
+    """
+
+    name = "ServicePlan"

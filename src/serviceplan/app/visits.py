@@ -1,0 +1,132 @@
+"""Commands and queries about visits: booking, the visit's day, cancelling and moving."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from serviceplan.app.base import Base
+from serviceplan.domain import checks
+from serviceplan.domain.patient import Patient
+from serviceplan.domain.provider_day import ProviderDay, provider_day_id
+from serviceplan.domain.reasons import CancellationReason
+from serviceplan.domain.staff import Staff
+from serviceplan.domain.visit import Visit
+from serviceplan.errors import PatientNotFound, VisitNotFound
+
+
+class Visits(Base):
+    """The visit commands of `ServicePlan`."""
+
+    def book_visit(  # noqa: PLR0913 (a booking has this many facts)
+        self,
+        patient_id: UUID,
+        *,
+        provider: str,
+        visit_type: str,
+        start: datetime,
+        length: int,
+        by: Staff,
+        now: datetime | None = None,
+    ) -> UUID:
+        """Book a visit of `length` minutes; it goes on the provider's day."""
+        self._load(Patient, patient_id, PatientNotFound)
+        visit = Visit(
+            patient_id=patient_id, provider=provider, visit_type=visit_type, start=start,
+            length=length, at=self._now(now), by=by, rescheduled_from=None,
+        )  # fmt: skip
+        self._save(visit, self._day_with(visit))
+        return visit.id
+
+    def get_visit(self, visit_id: UUID) -> Visit:
+        """Return the visit as recorded now."""
+        return self._load(Visit, visit_id, VisitNotFound)
+
+    def check_in(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
+        """Record the patient's arrival."""
+        visit = self.get_visit(visit_id)
+        visit.check_in(at=self._now(now), by=by)
+        self._save(visit)
+
+    def start_visit(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
+        """Record that the provider began the visit."""
+        visit = self.get_visit(visit_id)
+        visit.begin(at=self._now(now), by=by)
+        self._save(visit)
+
+    def complete_visit(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
+        """Record the end of the visit."""
+        visit = self.get_visit(visit_id)
+        visit.complete(at=self._now(now), by=by)
+        self._save(visit)
+
+    def cancel_visit(
+        self,
+        visit_id: UUID,
+        *,
+        reason: CancellationReason,
+        by: Staff,
+        now: datetime | None = None,
+    ) -> None:
+        """Cancel a visit with a coded reason (the code tells patient from office)."""
+        visit = self.get_visit(visit_id)
+        visit.cancel(reason=reason, at=self._now(now), by=by)
+        self._save(visit)
+
+    def mark_no_show(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
+        """Record that the patient did not come."""
+        visit = self.get_visit(visit_id)
+        visit.no_show(at=self._now(now), by=by)
+        self._save(visit)
+
+    def reschedule_visit(  # noqa: PLR0913 (a move has this many facts)
+        self,
+        visit_id: UUID,
+        *,
+        start: datetime,
+        reason: CancellationReason,
+        by: Staff,
+        provider: str | None = None,
+        now: datetime | None = None,
+    ) -> UUID:
+        """Move a visit to `start` (and `provider`); returns the new visit, linked both ways."""
+        old = self.get_visit(visit_id)
+        at = self._now(now)
+        new = Visit(
+            patient_id=old.patient_id, provider=provider or old.provider,
+            visit_type=old.visit_type, start=start, length=old.length, at=at, by=by,
+            rescheduled_from=old.id,
+        )  # fmt: skip
+        old.reschedule(to=new.id, reason=reason, at=at, by=by)
+        self._save(new, old, self._day_with(new))
+        return new.id
+
+    def day_of(self, start: datetime) -> date:
+        """Return the clinic day a moment falls on, in the clinic's zone."""
+        return checks.aware(start, "start").astimezone(self.settings.timezone).date()
+
+    def visits_of(self, provider: str, day: date) -> list[Visit]:
+        """Return the provider's visits on `day`, by booked start."""
+        provider_day = self._find_day(checks.code(provider, "provider"), day)
+        if provider_day is None:
+            return []
+        visits = [self.get_visit(v) for v in provider_day.visit_ids]
+        return sorted(visits, key=lambda v: (v.start, str(v.id)))
+
+    def _find_day(self, provider: str, day: date) -> ProviderDay | None:
+        try:
+            found: object = self.repository.get(provider_day_id(provider, day))
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, ProviderDay) else None
+
+    def _day_with(self, visit: Visit) -> ProviderDay:
+        """Return the provider's day with `visit` added (opening the day if it is new)."""
+        day = self.day_of(visit.start)
+        provider_day = self._find_day(visit.provider, day) or ProviderDay(
+            provider=visit.provider, day=day
+        )
+        provider_day.add_visit(visit.id)
+        return provider_day

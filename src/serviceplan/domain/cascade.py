@@ -1,0 +1,70 @@
+"""How a late start ripples down a provider's day.
+
+A provider who is late is a queue that starts late: each visit starts at the later of its booked
+time and the end of the visit before it. Gaps in the day absorb the delay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import attrs
+
+
+@attrs.frozen
+class QueuedVisit:
+    """A pending visit as the cascade sees it: when it was booked to start and how long it takes."""
+
+    visit_id: UUID
+    patient_id: UUID
+    start: datetime
+    length: int
+
+
+@attrs.frozen
+class Slip:
+    """One visit that will start later than booked."""
+
+    visit_id: UUID
+    patient_id: UUID
+    booked_start: datetime
+    projected_start: datetime
+
+    @property
+    def minutes(self) -> int:
+        """How many minutes the visit slips."""
+        return int((self.projected_start - self.booked_start).total_seconds() // 60)
+
+
+def _slips(value: Iterable[Slip]) -> tuple[Slip, ...]:
+    return tuple(sorted(value, key=lambda s: (s.projected_start, s.booked_start, str(s.visit_id))))
+
+
+@attrs.frozen
+class Impact:
+    """The visits a delay pushes back, earliest projected start first: the desk's call list."""
+
+    slips: tuple[Slip, ...] = attrs.field(default=(), converter=_slips)
+
+    def __len__(self) -> int:
+        return len(self.slips)
+
+    def for_visit(self, visit_id: UUID) -> Slip | None:
+        """Return the slip of one visit, or None if the delay does not touch it."""
+        return next((s for s in self.slips if s.visit_id == visit_id), None)
+
+
+def project(queue: Iterable[QueuedVisit], late_from: datetime, minutes: int) -> Impact:
+    """Work out which visits booked from `late_from` on slip when the provider is `minutes` late."""
+    cursor = late_from + timedelta(minutes=minutes)
+    slips = []
+    for visit in sorted(queue, key=lambda v: (v.start, str(v.visit_id))):
+        if visit.start < late_from:
+            continue
+        projected = max(visit.start, cursor)
+        if projected > visit.start:
+            slips.append(Slip(visit.visit_id, visit.patient_id, visit.start, projected))
+        cursor = projected + timedelta(minutes=visit.length)
+    return Impact(slips)

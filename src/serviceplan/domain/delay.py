@@ -1,0 +1,84 @@
+"""The Delay: a provider running late from a time, by an estimate, until it is resolved."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from eventsourcing.domain import Aggregate, event
+
+from serviceplan.domain import checks
+from serviceplan.domain.cascade import Impact
+from serviceplan.errors import DelayAlreadyResolved, InvalidInput
+
+if TYPE_CHECKING:
+    from serviceplan.domain.staff import Staff
+
+MAX_MINUTES = 24 * 60
+
+
+class Delay(Aggregate):
+    """A provider's lateness and the visits it pushes back, revised as the estimate changes."""
+
+    @event("Announced")
+    def __init__(  # noqa: PLR0913 (an announcement has this many facts)
+        self,
+        *,
+        provider: str,
+        day: date,
+        late_from: datetime,
+        minutes: int,
+        reason: str,
+        impact: Impact,
+        at: datetime,
+        by: Staff,
+    ) -> None:
+        checks.code(provider, "provider")
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise InvalidInput("day must be a date")
+        checks.aware(late_from, "late from")
+        checks.minutes(minutes, "delay", high=MAX_MINUTES)
+        _check_impact(impact)
+        checks.aware(at, "at")
+        checks.staff(by)
+        self.provider = provider
+        self.day = day
+        self.late_from = late_from
+        self.minutes = minutes
+        self.reason = checks.text(reason, "reason", max_length=200)
+        self.impact = impact
+        self.announced_at = at
+        self.resolved_at: datetime | None = None
+
+    @property
+    def is_resolved(self) -> bool:
+        """Say whether the provider is back on time."""
+        return self.resolved_at is not None
+
+    @event("Revised")
+    def revise(self, minutes: int, impact: Impact, at: datetime, by: Staff) -> None:
+        """Record a new estimate and the impact it has now."""
+        self._check_open("revise")
+        checks.minutes(minutes, "delay", low=0, high=MAX_MINUTES)
+        _check_impact(impact)
+        checks.aware(at, "at")
+        checks.staff(by)
+        self.minutes = minutes
+        self.impact = impact
+
+    @event("Resolved")
+    def resolve(self, at: datetime, by: Staff) -> None:
+        """Record that the provider is back on schedule."""
+        self._check_open("resolve")
+        checks.aware(at, "at")
+        checks.staff(by)
+        self.resolved_at = at
+
+    def _check_open(self, command: str) -> None:
+        if self.resolved_at is not None:
+            raise DelayAlreadyResolved("delay", "resolved", command)
+
+
+def _check_impact(impact: object) -> None:
+    if not isinstance(impact, Impact):
+        raise InvalidInput("impact must be an Impact")

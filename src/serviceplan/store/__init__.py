@@ -1,0 +1,1 @@
+"""How serviceplan's events reach a store: transcodings and the default persistence settings."""

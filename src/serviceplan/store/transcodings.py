@@ -1,0 +1,133 @@
+"""Readable, exact JSON for every value that goes into an event or a snapshot.
+
+The stock JSON transcoder turns tuples into lists and refuses dates, enums and attrs classes.
+Here each gets a named transcoding, so stored events read as plain JSON and load back equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import attrs
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from serviceplan.domain.cascade import Impact, Slip
+from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, PhoneNumber
+from serviceplan.domain.delay import Delay  # noqa: F401 (keeps the domain's modules loaded)
+from serviceplan.domain.incident import IncidentStatus
+from serviceplan.domain.money import Money
+from serviceplan.domain.offering import OfferingKind, OfferingStatus
+from serviceplan.domain.patient import LedgerEntry
+from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
+from serviceplan.domain.signs import Level, Observation, Topic
+from serviceplan.domain.staff import Staff
+from serviceplan.domain.task import Task, TaskKind
+from serviceplan.domain.visit import VisitStatus
+
+VALUE_OBJECTS: tuple[type[Any], ...] = (
+    PhoneNumber, EmailAddress, ContactPoints, Money, Staff, CancellationReason, Observation,
+    Task, LedgerEntry, Slip, Impact,
+)  # fmt: skip
+ENUMS: tuple[type[Enum], ...] = (
+    Channel, Level, Topic, ProcessCause, Fault, TaskKind, OfferingKind, OfferingStatus,
+    VisitStatus, IncidentStatus,
+)  # fmt: skip
+
+
+def tag_tuples(value: Any) -> Any:  # noqa: ANN401 (any JSON-able value)
+    """Mark tuples so they load back as tuples, not lists."""
+    if isinstance(value, tuple):
+        return {"_type_": "tuple", "_data_": [tag_tuples(v) for v in value]}
+    if isinstance(value, list):
+        return [tag_tuples(v) for v in value]
+    if isinstance(value, dict):
+        return {k: tag_tuples(v) for k, v in value.items()}
+    return value
+
+
+class ExactJSONTranscoder(JSONTranscoder):
+    """A JSON transcoder that keeps tuples as tuples."""
+
+    def encode(self, obj: Any) -> bytes:  # noqa: ANN401 (the transcoder's contract)
+        """Encode `obj` with its tuples marked."""
+        return self.encoder.encode(tag_tuples(obj)).encode("utf8")
+
+
+class TupleAsList(Transcoding):
+    """Loads a marked list back as a tuple."""
+
+    type = tuple
+    name = "tuple"
+
+    def encode(self, obj: tuple[Any, ...]) -> list[Any]:
+        return [tag_tuples(v) for v in obj]
+
+    def decode(self, data: list[Any]) -> tuple[Any, ...]:
+        return tuple(data)
+
+
+class FrozensetAsList(Transcoding):
+    """A frozenset as a sorted list (sorted by its JSON text, so stored bytes are stable)."""
+
+    type = frozenset
+    name = "frozenset"
+
+    def encode(self, obj: frozenset[Any]) -> list[Any]:
+        return sorted(obj, key=repr)
+
+    def decode(self, data: list[Any]) -> frozenset[Any]:
+        return frozenset(data)
+
+
+class DateAsISO(Transcoding):
+    """A calendar day as YYYY-MM-DD."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class EnumAsValue(Transcoding):
+    """An enum member as its value, named by its class."""
+
+    def __init__(self, enum: type[Enum]) -> None:
+        self.type = enum
+        self.name = f"enum.{enum.__name__}"
+
+    def encode(self, obj: Enum) -> Any:  # noqa: ANN401 (an enum's value)
+        return obj.value
+
+    def decode(self, data: Any) -> Enum:  # noqa: ANN401
+        return self.type(data)  # type: ignore[no-any-return]
+
+
+class AttrsAsDict(Transcoding):
+    """A frozen attrs value object as a dict of its fields, named by its class."""
+
+    def __init__(self, cls: type[Any]) -> None:
+        self.type = cls
+        self.name = cls.__name__
+        self.fields = tuple(f.name for f in attrs.fields(cls))
+
+    def encode(self, obj: Any) -> dict[str, Any]:  # noqa: ANN401
+        return {f: tag_tuples(getattr(obj, f)) for f in self.fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:  # noqa: ANN401
+        return self.type(**data)
+
+
+def all_transcodings(extra: Iterable[Transcoding] = ()) -> list[Transcoding]:
+    """Return every transcoding serviceplan's events need, then `extra` (a clinic's own)."""
+    found: list[Transcoding] = [TupleAsList(), FrozensetAsList(), DateAsISO()]
+    found += [EnumAsValue(e) for e in ENUMS]
+    found += [AttrsAsDict(c) for c in VALUE_OBJECTS]
+    found += list(extra)
+    return found
