@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import Enum
+from typing import Any
 
 import attrs
 
@@ -46,17 +48,20 @@ class EmailAddress:
     address: str = attrs.field(validator=_email)
 
 
+def _optional(kind: type[object]) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise InvalidInput(f"{attribute.name} must be a {kind.__name__} or None")
+
+    return check
+
+
 @attrs.frozen
 class ContactPoints:
     """Where a patient said they can be reached; either may be absent."""
 
-    phone: PhoneNumber | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(PhoneNumber))
-    )
-    email: EmailAddress | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional(attrs.validators.instance_of(EmailAddress)),
-    )
+    phone: PhoneNumber | None = attrs.field(default=None, validator=_optional(PhoneNumber))
+    email: EmailAddress | None = attrs.field(default=None, validator=_optional(EmailAddress))
 
     def reaches(self, channel: Channel) -> bool:
         """Say whether these contact points give an address for `channel`."""

@@ -1,0 +1,30 @@
+"""Assertions shared by the tests, in the clinic's words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from serviceplan import ServicePlan
+from serviceplan.errors import ServicePlanError
+
+
+@contextmanager
+def refused(
+    plan: ServicePlan, error: type[ServicePlanError], match: str | None = None
+) -> Iterator[None]:
+    """Then the command is refused with `error`, and no event is recorded."""
+    before = plan.event_count
+    with pytest.raises(error, match=match):
+        yield
+    assert plan.event_count == before, "a refused command recorded an event"
+
+
+def event_names(plan: ServicePlan, since: int = 0) -> list[str]:
+    """The names of the events recorded after position `since`, in order."""
+    return [
+        n.topic.rsplit(".", 1)[-1]
+        for n in plan.recorder.select_notifications(start=since + 1, limit=100_000)
+    ]
