@@ -56,7 +56,7 @@ def test_the_record_holds_the_process_cause_and_the_steps_taken(plan, desk, inci
     plan.determine_fault(incident, Fault.OFFICE, by=desk)
 
     recorded = plan.get_incident(incident)
-    assert recorded.steps == ("acknowledge", "research-the-bill")
+    assert recorded.step_codes == ("acknowledge", "research-the-bill")
     assert recorded.cause is ProcessCause.BILLING
     assert recorded.fault is Fault.OFFICE
     assert event_names(plan, since) == ["StepTaken", "StepTaken", "CauseSet", "FaultDetermined"]
@@ -152,4 +152,4 @@ def test_an_unknown_incident_is_reported(plan, desk):
 def test_a_step_in_a_later_week_is_fine(plan, desk, clock, incident):
     clock.advance(timedelta(days=8).total_seconds() / 60)
     plan.take_step(incident, "follow-up-call", by=desk)
-    assert plan.get_incident(incident).steps == ("follow-up-call",)
+    assert plan.get_incident(incident).step_codes == ("follow-up-call",)

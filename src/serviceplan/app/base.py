@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
 from eventsourcing.utils import Environment
 
 from serviceplan.app.clock import Clock, system_clock
+from serviceplan.app.permissions import Permissions
 from serviceplan.app.settings import Settings
 from serviceplan.domain import checks
 from serviceplan.errors import ConcurrentUpdate, InvalidInput, NotFound
@@ -56,6 +57,11 @@ class Base(Application[UUID]):
         super().register_transcodings(transcoder)
         for transcoding in all_transcodings(self._extra_transcodings):
             transcoder.register(transcoding)
+
+    @property
+    def permissions(self) -> Permissions:
+        """The clinic's roles and what each may do."""
+        return self.settings.permissions
 
     def _now(self, now: datetime | None) -> datetime:
         """Return the command's time: the one given, or the clock's."""

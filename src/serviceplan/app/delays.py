@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
+from serviceplan.app.permissions import permitted
 from serviceplan.app.visits import Visits
-from serviceplan.domain import checks
+from serviceplan.domain import checks, detection
 from serviceplan.domain.cascade import Impact, QueuedVisit, project
 from serviceplan.domain.delay import MAX_MINUTES, Delay
+from serviceplan.domain.detection import DelaySign
+from serviceplan.domain.provider_day import ProviderDay
 from serviceplan.domain.staff import Staff
 from serviceplan.errors import DelayNotFound
 
@@ -16,6 +19,7 @@ from serviceplan.errors import DelayNotFound
 class Delays(Visits):
     """The delay commands of `ServicePlan`."""
 
+    @permitted("announce-delay")
     def announce_delay(  # noqa: PLR0913 (an announcement has this many facts)
         self,
         *,
@@ -33,9 +37,12 @@ class Delays(Visits):
             provider=provider, day=day, late_from=late_from, minutes=minutes, reason=reason,
             impact=self.impact_of(provider, late_from, minutes), at=self._now(now), by=by,
         )  # fmt: skip
-        self._save(delay)
+        provider_day = self._find_day(provider, day) or ProviderDay(provider=provider, day=day)
+        provider_day.add_delay(delay.id)
+        self._save(delay, provider_day)
         return delay.id
 
+    @permitted("revise-delay")
     def revise_delay(
         self, delay_id: UUID, *, minutes: int, by: Staff, now: datetime | None = None
     ) -> None:
@@ -46,6 +53,7 @@ class Delays(Visits):
         delay.revise(minutes=minutes, impact=impact, at=self._now(now), by=by)
         self._save(delay)
 
+    @permitted("resolve-delay")
     def resolve_delay(self, delay_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
         """Record that the provider is back on schedule."""
         delay = self.get_delay(delay_id)
@@ -60,8 +68,39 @@ class Delays(Visits):
         """Project which of the provider's pending visits slip, and to when."""
         day = self.day_of(late_from)
         queue = [
-            QueuedVisit(v.id, v.patient_id, v.start, v.length)
+            QueuedVisit(v.id, v.patient_id, v.start, v.length, v.checked_in_at is not None)
             for v in self.visits_of(provider, day)
             if v.is_pending
         ]
         return project(queue, checks.aware(late_from, "late from"), minutes)
+
+    def open_delays(self, provider: str, day: date) -> list[Delay]:
+        """Return the provider's unresolved delays on `day`, oldest first."""
+        provider_day = self._find_day(checks.code(provider, "provider"), day)
+        if provider_day is None:
+            return []
+        delays = (self.get_delay(d) for d in provider_day.delay_ids)
+        return [d for d in delays if not d.is_resolved]
+
+    def detect_delay(
+        self, provider: str, *, by: Staff, now: datetime | None = None
+    ) -> DelaySign | None:
+        """Look for signs the provider runs late; propose a delay, or announce it if configured.
+
+        Nothing is proposed while the provider already has an open delay that day.
+        """
+        at = self._now(now)
+        day = self.day_of(at)
+        if self.open_delays(provider, day):
+            return None
+        sign = detection.detect(
+            self.visits_of(provider, day), at,
+            overrun_after=self.settings.overrun_minutes,
+            first_visit_grace=self.settings.first_visit_grace_minutes,
+        )  # fmt: skip
+        if sign is not None and self.settings.announce_detected_delays:
+            self.announce_delay(
+                provider=provider, late_from=sign.late_from, minutes=sign.minutes,
+                reason=f"detected: {sign.why}", by=by, now=at,
+            )  # fmt: skip
+        return sign

@@ -5,20 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from serviceplan.app import deadlines
 from serviceplan.app.base import Base
-from serviceplan.domain.incident import Incident
+from serviceplan.app.permissions import CLOSE_ESCALATED, DECIDE_STEP, permitted
+from serviceplan.domain import playbook
+from serviceplan.domain.empowerment import EmpowermentCheck
+from serviceplan.domain.incident import Incident, IncidentStatus
+from serviceplan.domain.money import Money
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.reasons import Fault, ProcessCause
 from serviceplan.domain.signs import Observation
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import TaskKind
 from serviceplan.domain.visit import Visit
-from serviceplan.errors import IncidentNotFound, PatientNotFound, VisitNotFound
+from serviceplan.errors import IncidentNotFound, InvalidInput, PatientNotFound, VisitNotFound
 
 
 class Incidents(Base):
     """The incident commands of `ServicePlan`."""
 
+    @permitted("open-incident")
     def open_incident(  # noqa: PLR0913 (an opening has this many facts)
         self,
         patient_id: UUID,
@@ -33,10 +39,13 @@ class Incidents(Base):
         self._load(Patient, patient_id, PatientNotFound)
         if visit_id is not None:
             self._load(Visit, visit_id, VisitNotFound)
+        at = self._now(now)
         incident = Incident(
             patient_id=patient_id, visit_id=visit_id, observation=observation, need=need,
-            at=self._now(now), by=by,
+            acknowledge_by=deadlines.acknowledge_by(at, self.settings),
+            respond_by=deadlines.respond_by(at, self.settings), at=at, by=by,
         )  # fmt: skip
+        self._follow_playbook(incident, at, by)
         self._save(incident)
         return incident.id
 
@@ -44,6 +53,7 @@ class Incidents(Base):
         """Return the incident as recorded now."""
         return self._load(Incident, incident_id, IncidentNotFound)
 
+    @permitted("add-observation")
     def add_observation(
         self,
         incident_id: UUID,
@@ -54,9 +64,12 @@ class Incidents(Base):
     ) -> None:
         """Record another sign on an open incident."""
         incident = self.get_incident(incident_id)
-        incident.observe(observation=observation, at=self._now(now), by=by)
+        at = self._now(now)
+        incident.observe(observation=observation, at=at, by=by)
+        self._follow_playbook(incident, at, by)
         self._save(incident)
 
+    @permitted("set-cause")
     def set_cause(
         self, incident_id: UUID, cause: ProcessCause, *, by: Staff, now: datetime | None = None
     ) -> None:
@@ -65,14 +78,47 @@ class Incidents(Base):
         incident.set_cause(cause=cause, at=self._now(now), by=by)
         self._save(incident)
 
-    def take_step(
-        self, incident_id: UUID, step: str, *, by: Staff, now: datetime | None = None
-    ) -> None:
-        """Record a step staff took."""
+    @permitted("take-step")
+    def take_step(  # noqa: PLR0913 (a step has this many facts)
+        self,
+        incident_id: UUID,
+        step: str,
+        *,
+        by: Staff,
+        check: EmpowermentCheck | None = None,
+        cost: Money | None = None,
+        now: datetime | None = None,
+    ) -> UUID:
+        """Record a step and return its id.
+
+        With an empowerment check, a step that is not all yes, or costs more than the person's
+        limit, waits for a manager.
+        """
         incident = self.get_incident(incident_id)
-        incident.take_step(step=step, at=self._now(now), by=by)
+        at, step_id = self._now(now), uuid4()
+        if check is not None and not self._empowered(by, check, cost):
+            incident.hold_step(step_id=step_id, step=step, check=check, at=at, by=by)
+        else:
+            incident.take_step(step_id=step_id, step=step, check=check, at=at, by=by)
+        self._save(incident)
+        return step_id
+
+    @permitted(DECIDE_STEP)
+    def decide_step(
+        self,
+        incident_id: UUID,
+        step_id: UUID,
+        *,
+        approved: bool,
+        by: Staff,
+        now: datetime | None = None,
+    ) -> None:
+        """Record a manager's yes or no to a step that waited for one."""
+        incident = self.get_incident(incident_id)
+        incident.decide_step(step_id=step_id, approved=approved, at=self._now(now), by=by)
         self._save(incident)
 
+    @permitted("open-task")
     def open_task(  # noqa: PLR0913 (a task has this many facts)
         self,
         incident_id: UUID,
@@ -92,6 +138,7 @@ class Incidents(Base):
         self._save(incident)
         return task_id
 
+    @permitted("finish-task")
     def finish_task(
         self,
         incident_id: UUID,
@@ -106,6 +153,7 @@ class Incidents(Base):
         incident.finish_task(task_id=task_id, outcome=outcome, at=self._now(now), by=by)
         self._save(incident)
 
+    @permitted("determine-fault")
     def determine_fault(
         self, incident_id: UUID, fault: Fault, *, by: Staff, now: datetime | None = None
     ) -> None:
@@ -114,6 +162,7 @@ class Incidents(Base):
         incident.determine_fault(fault=fault, at=self._now(now), by=by)
         self._save(incident)
 
+    @permitted("escalate")
     def escalate(
         self, incident_id: UUID, *, reason: str, by: Staff, now: datetime | None = None
     ) -> None:
@@ -122,14 +171,18 @@ class Incidents(Base):
         incident.escalate(reason=reason, at=self._now(now), by=by)
         self._save(incident)
 
+    @permitted("resolve-incident")
     def resolve_incident(
         self, incident_id: UUID, *, outcome: str, by: Staff, now: datetime | None = None
     ) -> None:
         """Close the incident with its outcome."""
         incident = self.get_incident(incident_id)
+        if incident.was_escalated:
+            self.permissions.require(by, CLOSE_ESCALATED)
         incident.resolve(outcome=outcome, at=self._now(now), by=by)
         self._save(incident)
 
+    @permitted("reopen-incident")
     def reopen_incident(
         self, incident_id: UUID, *, reason: str, by: Staff, now: datetime | None = None
     ) -> None:
@@ -137,3 +190,22 @@ class Incidents(Base):
         incident = self.get_incident(incident_id)
         incident.reopen(reason=reason, at=self._now(now), by=by)
         self._save(incident)
+
+    def _follow_playbook(self, incident: Incident, at: datetime, by: Staff) -> None:
+        """Record the playbook's proposals for the latest sign, escalating when signs run high."""
+        proposals = playbook.next_steps(incident.observations)
+        if proposals:
+            incident.propose_steps(proposals=proposals, at=at, by=by)
+        if incident.status is IncidentStatus.OPEN and playbook.should_escalate(
+            incident.observations
+        ):
+            incident.escalate(reason=f"playbook: patient {incident.level.value}", at=at, by=by)
+
+    def _empowered(self, by: Staff, check: EmpowermentCheck, cost: Money | None) -> bool:
+        """Say whether `by` may go ahead on their own: three yeses, and within their limit."""
+        if not isinstance(check, EmpowermentCheck):
+            raise InvalidInput("check must be an EmpowermentCheck")
+        if cost is not None and not isinstance(cost, Money):
+            raise InvalidInput("cost must be Money")
+        limit = self.permissions.policy(by).limit
+        return check.all_yes and (cost is None or cost <= limit)

@@ -6,6 +6,8 @@ from datetime import datetime
 from uuid import UUID
 
 from serviceplan.app.incidents import Incidents
+from serviceplan.app.permissions import APPROVE_OVER_LIMIT, permitted
+from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingKind
 from serviceplan.domain.patient import Patient
@@ -14,6 +16,7 @@ from serviceplan.domain.staff import Staff
 from serviceplan.errors import (
     InvalidInput,
     NotOfficeFault,
+    NotPermitted,
     OfferingNotFound,
     OverItemLimit,
     OverYearlyLimit,
@@ -24,6 +27,7 @@ from serviceplan.errors import (
 class Offerings(Incidents):
     """The offering commands of `ServicePlan`."""
 
+    @permitted("propose-offering")
     def propose_offering(  # noqa: PLR0913 (a proposal has this many facts)
         self,
         incident_id: UUID,
@@ -53,20 +57,34 @@ class Offerings(Incidents):
         """Return the offering as recorded now."""
         return self._load(Offering, offering_id, OfferingNotFound)
 
+    @permitted("approve-offering")
     def approve_offering(
-        self, offering_id: UUID, *, by: Staff, now: datetime | None = None
+        self,
+        offering_id: UUID,
+        *,
+        by: Staff,
+        check: EmpowermentCheck | None = None,
+        now: datetime | None = None,
     ) -> None:
-        """Approve a proposed offering."""
+        """Approve an offering: a manager always, others with three yeses within their limit."""
         offering = self.get_offering(offering_id)
-        offering.approve(at=self._now(now), by=by)
+        policy = self.permissions.policy(by)
+        if not policy.allows(APPROVE_OVER_LIMIT) and not (
+            self._empowered(by, check, offering.value) if check is not None else False
+        ):
+            msg = f"approving {offering.value} needs a manager, or three yeses within the limit"
+            raise NotPermitted(msg)
+        offering.approve(check=check, at=self._now(now), by=by)
         self._save(offering)
 
+    @permitted("issue-offering")
     def issue_offering(self, offering_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
         """Record that the patient received the offering."""
         offering = self.get_offering(offering_id)
         offering.issue(at=self._now(now), by=by)
         self._save(offering)
 
+    @permitted("decline-offering")
     def decline_offering(
         self, offering_id: UUID, *, by: Staff, now: datetime | None = None
     ) -> None:
@@ -76,6 +94,7 @@ class Offerings(Incidents):
         offering.decline(at=at, by=by)
         self._save(offering, self._released(offering, at))
 
+    @permitted("withdraw-offering")
     def withdraw_offering(
         self, offering_id: UUID, *, reason: str, by: Staff, now: datetime | None = None
     ) -> None:

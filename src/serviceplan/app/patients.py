@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from serviceplan.app.base import Base
+from serviceplan.app.permissions import permitted
 from serviceplan.domain.contact import Channel, ContactPoints
 from serviceplan.domain.patient import Patient, patient_id_for
 from serviceplan.domain.staff import Staff
@@ -15,6 +16,7 @@ from serviceplan.errors import InvalidInput, PatientNotFound
 class Patients(Base):
     """The patient commands of `ServicePlan`."""
 
+    @permitted("register-patient")
     def register_patient(  # noqa: PLR0913 (a registration has this many facts)
         self,
         *,
@@ -45,6 +47,7 @@ class Patients(Base):
         """Return the patient as recorded now."""
         return self._load(Patient, patient_id, PatientNotFound)
 
+    @permitted("change-contact")
     def change_contact(
         self,
         patient_id: UUID,
@@ -59,6 +62,7 @@ class Patients(Base):
         patient.change_contact(contact=contact, preferred=preferred, at=self._now(now), by=by)
         self._save(patient)
 
+    @permitted("give-consent")
     def give_consent(
         self, patient_id: UUID, channel: Channel, *, by: Staff, now: datetime | None = None
     ) -> None:
@@ -67,6 +71,7 @@ class Patients(Base):
         patient.give_consent(channel=channel, at=self._now(now), by=by)
         self._save(patient)
 
+    @permitted("withdraw-consent")
     def withdraw_consent(
         self, patient_id: UUID, channel: Channel, *, by: Staff, now: datetime | None = None
     ) -> None:
@@ -75,6 +80,7 @@ class Patients(Base):
         patient.withdraw_consent(channel=channel, at=self._now(now), by=by)
         self._save(patient)
 
+    @permitted("opt-out")
     def opt_out(
         self, patient_id: UUID, channel: Channel, *, by: Staff, now: datetime | None = None
     ) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, tzinfo
+from datetime import UTC, time, tzinfo
 
 import attrs
 
+from serviceplan.app.permissions import Permissions
 from serviceplan.domain.money import Money
+from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue
 
 
 @attrs.frozen
@@ -21,3 +23,19 @@ class Settings:
     """Retail value at most per patient per 12 months."""
     material_slip_minutes: int = 15
     """A patient hears again only when their estimate moves by at least this much."""
+    catalogue: Catalogue = EYE_CLINIC
+    """The clinic's visit types (an eye clinic's by default)."""
+    long_visit_minutes: int = 90
+    """Visits at least this long are flagged when booked, like those with long testing."""
+    close_of_business: time = time(17, 0)
+    """Incidents are acknowledged by this time on the business day they open."""
+    respond_within_days: int = 7
+    """Incidents get a response within this many days (the grievance clock)."""
+    overrun_minutes: int = 10
+    """A visit this many minutes past its expected length is a sign of a delay."""
+    first_visit_grace_minutes: int = 10
+    """A provider's first visit not started this long after its time is a sign of a delay."""
+    announce_detected_delays: bool = False
+    """Announce a detected delay at once, instead of proposing it to the desk."""
+    permissions: Permissions = Permissions()  # noqa: RUF009 (Permissions is frozen)
+    """Who may do what; see `serviceplan.app.permissions`."""

@@ -8,18 +8,21 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from serviceplan.app.base import Base
+from serviceplan.app.permissions import permitted
 from serviceplan.domain import checks
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.provider_day import ProviderDay, provider_day_id
 from serviceplan.domain.reasons import CancellationReason
 from serviceplan.domain.staff import Staff
-from serviceplan.domain.visit import Visit
-from serviceplan.errors import PatientNotFound, VisitNotFound
+from serviceplan.domain.visit import DelayChoice, Visit
+from serviceplan.domain.visit_type import VisitType
+from serviceplan.errors import InvalidInput, PatientNotFound, VisitNotFound
 
 
 class Visits(Base):
     """The visit commands of `ServicePlan`."""
 
+    @permitted("book-visit")
     def book_visit(  # noqa: PLR0913 (a booking has this many facts)
         self,
         patient_id: UUID,
@@ -27,41 +30,64 @@ class Visits(Base):
         provider: str,
         visit_type: str,
         start: datetime,
-        length: int,
         by: Staff,
+        length: int | None = None,
         now: datetime | None = None,
     ) -> UUID:
-        """Book a visit of `length` minutes; it goes on the provider's day."""
+        """Book a visit; its length defaults to the visit type's, and long visits are flagged."""
         self._load(Patient, patient_id, PatientNotFound)
+        kind = self._visit_type(visit_type, length)
+        at = self._now(now)
         visit = Visit(
             patient_id=patient_id, provider=provider, visit_type=visit_type, start=start,
-            length=length, at=self._now(now), by=by, rescheduled_from=None,
+            length=kind.expected_minutes if length is None else length, at=at, by=by,
+            rescheduled_from=None,
         )  # fmt: skip
+        self._flag_if_long(visit, kind, at, by)
         self._save(visit, self._day_with(visit))
         return visit.id
+
+    @permitted("record-choice")
+    def record_choice(
+        self,
+        visit_id: UUID,
+        *,
+        delay_id: UUID,
+        choice: DelayChoice,
+        by: Staff,
+        now: datetime | None = None,
+    ) -> None:
+        """Record the patient's answer to a delay (wait, come later, reschedule, cancel)."""
+        visit = self.get_visit(visit_id)
+        visit.record_choice(delay_id=delay_id, choice=choice, at=self._now(now), by=by)
+        self._save(visit)
 
     def get_visit(self, visit_id: UUID) -> Visit:
         """Return the visit as recorded now."""
         return self._load(Visit, visit_id, VisitNotFound)
 
+    @permitted("check-in")
     def check_in(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
         """Record the patient's arrival."""
         visit = self.get_visit(visit_id)
         visit.check_in(at=self._now(now), by=by)
         self._save(visit)
 
+    @permitted("start-visit")
     def start_visit(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
         """Record that the provider began the visit."""
         visit = self.get_visit(visit_id)
         visit.begin(at=self._now(now), by=by)
         self._save(visit)
 
+    @permitted("complete-visit")
     def complete_visit(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
         """Record the end of the visit."""
         visit = self.get_visit(visit_id)
         visit.complete(at=self._now(now), by=by)
         self._save(visit)
 
+    @permitted("cancel-visit")
     def cancel_visit(
         self,
         visit_id: UUID,
@@ -75,12 +101,14 @@ class Visits(Base):
         visit.cancel(reason=reason, at=self._now(now), by=by)
         self._save(visit)
 
+    @permitted("mark-no-show")
     def mark_no_show(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
         """Record that the patient did not come."""
         visit = self.get_visit(visit_id)
         visit.no_show(at=self._now(now), by=by)
         self._save(visit)
 
+    @permitted("reschedule-visit")
     def reschedule_visit(  # noqa: PLR0913 (a move has this many facts)
         self,
         visit_id: UUID,
@@ -102,6 +130,21 @@ class Visits(Base):
         old.reschedule(to=new.id, reason=reason, at=at, by=by)
         self._save(new, old, self._day_with(new))
         return new.id
+
+    def _visit_type(self, code: str, length: int | None) -> VisitType:
+        """Return the catalogue's visit type, or an ad-hoc one when a length is given."""
+        try:
+            return self.settings.catalogue.get(code)
+        except InvalidInput:
+            if length is None:
+                raise
+        return VisitType(checks.code(code, "visit type"), code, checks.minutes(length, "length"))
+
+    def _flag_if_long(self, visit: Visit, kind: VisitType, at: datetime, by: Staff) -> None:
+        if kind.long_testing:
+            visit.flag_long(why="long testing", at=at, by=by)
+        elif visit.length >= self.settings.long_visit_minutes:
+            visit.flag_long(why=f"{visit.length} minutes", at=at, by=by)
 
     def day_of(self, start: datetime) -> date:
         """Return the clinic day a moment falls on, in the clinic's zone."""

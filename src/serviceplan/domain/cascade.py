@@ -21,6 +21,7 @@ class QueuedVisit:
     patient_id: UUID
     start: datetime
     length: int
+    arrived: bool = False
 
 
 @attrs.frozen
@@ -57,11 +58,16 @@ class Impact:
 
 
 def project(queue: Iterable[QueuedVisit], late_from: datetime, minutes: int) -> Impact:
-    """Work out which visits booked from `late_from` on slip when the provider is `minutes` late."""
+    """Work out which visits slip when the provider is `minutes` late from `late_from`.
+
+    The queue holds the visits booked from `late_from` on, and the patients already checked in
+    for an earlier time (they are waiting too); a booked patient whose time has passed without
+    arriving is not waited for.
+    """
     cursor = late_from + timedelta(minutes=minutes)
     slips = []
     for visit in sorted(queue, key=lambda v: (v.start, str(v.visit_id))):
-        if visit.start < late_from:
+        if visit.start < late_from and not visit.arrived:
             continue
         projected = max(visit.start, cursor)
         if projected > visit.start:

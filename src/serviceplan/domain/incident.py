@@ -13,8 +13,11 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from serviceplan.domain import checks
+from serviceplan.domain.empowerment import EmpowermentCheck
+from serviceplan.domain.playbook import Proposal
 from serviceplan.domain.reasons import Fault, ProcessCause
 from serviceplan.domain.signs import Level, Observation
+from serviceplan.domain.step import Step, StepStatus
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.errors import InvalidInput, NotAllowedNow, TaskNotFound
 
@@ -41,6 +44,8 @@ class Incident(Aggregate):
         visit_id: UUID | None,
         observation: Observation,
         need: str,
+        acknowledge_by: datetime,
+        respond_by: datetime,
         at: datetime,
         by: Staff,
     ) -> None:
@@ -56,10 +61,15 @@ class Incident(Aggregate):
         self.observations: tuple[Observation, ...] = (observation,)
         self.cause: ProcessCause | None = None
         self.fault: Fault | None = None
-        self.steps: tuple[str, ...] = ()
+        self.acknowledge_by = checks.aware(acknowledge_by, "acknowledge by")
+        self.respond_by = checks.aware(respond_by, "respond by")
+        self.acknowledged_at: datetime | None = None
+        self.steps: tuple[Step, ...] = ()
+        self.proposals: tuple[Proposal, ...] = ()
         self.tasks: tuple[Task, ...] = ()
         self.status = IncidentStatus.OPEN
         self.escalations = 0
+        self.was_escalated = False
         self.outcome: str | None = None
         self.resolved_at: datetime | None = None
 
@@ -86,11 +96,46 @@ class Incident(Aggregate):
         self._check_open(at, by, "set the cause")
         self.cause = checks.member(cause, ProcessCause, "cause")
 
+    @event("StepsProposed")
+    def propose_steps(self, proposals: tuple[Proposal, ...], at: datetime, by: Staff) -> None:
+        """Record what the playbook recommended after the latest sign."""
+        self._check_open(at, by, "propose steps")
+        if not all(isinstance(p, Proposal) for p in proposals):
+            raise InvalidInput("proposals must be playbook Proposals")
+        self.proposals = tuple(proposals)
+
     @event("StepTaken")
-    def take_step(self, step: str, at: datetime, by: Staff) -> None:
+    def take_step(
+        self, step_id: UUID, step: str, check: EmpowermentCheck | None, at: datetime, by: Staff
+    ) -> None:
         """Record a step staff took (acknowledged, explained, offered to research the bill...)."""
-        self._check_open(at, by, "take a step")
-        self.steps = (*self.steps, checks.code(step, "step"))
+        self._add_step(
+            step_id=step_id, code=step, check=check, at=at, by=by, status=StepStatus.TAKEN
+        )
+        if self.acknowledged_at is None:
+            self.acknowledged_at = at
+
+    @event("StepAwaitingApproval")
+    def hold_step(
+        self, step_id: UUID, step: str, check: EmpowermentCheck | None, at: datetime, by: Staff
+    ) -> None:
+        """Record a step that waits for a manager (a no among the answers, or over a limit)."""
+        self._add_step(
+            step_id=step_id, code=step, check=check, at=at, by=by,
+            status=StepStatus.AWAITING_APPROVAL,
+        )  # fmt: skip
+
+    @event("StepDecided")
+    def decide_step(self, step_id: UUID, approved: bool, at: datetime, by: Staff) -> None:  # noqa: FBT001
+        """Record a manager's yes or no to a step that waited."""
+        self._check_open(at, by, "decide a step")
+        held = self.step(step_id)
+        if held is None or held.status is not StepStatus.AWAITING_APPROVAL:
+            raise NotAllowedNow("step", "not waiting for approval", "decide it")
+        decided = held.decide(StepStatus.APPROVED if approved else StepStatus.DECLINED, by)
+        self.steps = tuple(decided if s.step_id == step_id else s for s in self.steps)
+        if approved and self.acknowledged_at is None:
+            self.acknowledged_at = at
 
     @event("TaskOpened")
     def open_task(  # noqa: PLR0913 (a task has this many facts)
@@ -141,6 +186,7 @@ class Incident(Aggregate):
         checks.text(reason, "reason", max_length=300)
         self.status = IncidentStatus.ESCALATED
         self.escalations += 1
+        self.was_escalated = True
 
     @event("Resolved")
     def resolve(self, outcome: str, at: datetime, by: Staff) -> None:
@@ -161,6 +207,22 @@ class Incident(Aggregate):
         self.status = IncidentStatus.OPEN
         self.resolved_at = None
 
+    @property
+    def step_codes(self) -> tuple[str, ...]:
+        """The steps that went ahead, in order."""
+        return tuple(s.code for s in self.steps if s.went_ahead)
+
+    def step(self, step_id: UUID) -> Step | None:
+        """Return the step with `step_id`, or None."""
+        return next((s for s in self.steps if s.step_id == step_id), None)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Say whether the incident missed its acknowledgement or response deadline."""
+        if self.is_resolved:
+            return False
+        unacknowledged = self.acknowledged_at is None and now > self.acknowledge_by
+        return unacknowledged or now > self.respond_by
+
     def overdue_tasks(self, now: datetime) -> tuple[Task, ...]:
         """Return the errands past their due time and not done."""
         return tuple(t for t in self.tasks if not t.is_done and t.due < now)
@@ -168,6 +230,25 @@ class Incident(Aggregate):
     def task(self, task_id: UUID) -> Task | None:
         """Return the task with `task_id`, or None."""
         return next((t for t in self.tasks if t.task_id == task_id), None)
+
+    def _add_step(  # noqa: PLR0913 (a step has this many facts)
+        self,
+        *,
+        step_id: UUID,
+        code: str,
+        check: EmpowermentCheck | None,
+        at: datetime,
+        by: Staff,
+        status: StepStatus,
+    ) -> None:
+        self._check_open(at, by, "take a step")
+        checks.an_id(step_id, "step id")
+        if check is not None and not isinstance(check, EmpowermentCheck):
+            raise InvalidInput("check must be an EmpowermentCheck")
+        if self.step(step_id) is not None:
+            raise InvalidInput(f"step {step_id} is already on this incident")
+        step = Step(step_id, checks.code(code, "step"), by, at, check, status)
+        self.steps = (*self.steps, step)
 
     def _check_open(self, at: datetime, by: Staff, command: str) -> None:
         checks.aware(at, "at")

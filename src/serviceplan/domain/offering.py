@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from serviceplan.domain import checks
+from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.money import Money
 from serviceplan.errors import CashLikeOffering, ChargeWaiverRefused, InvalidInput, NotAllowedNow
 
@@ -88,13 +89,17 @@ class Offering(Aggregate):
         self.proposed_by = checks.staff(by)
         self.status = OfferingStatus.PROPOSED
         self.approved_by: Staff | None = None
+        self.approval_check: EmpowermentCheck | None = None
 
     @event("Approved")
-    def approve(self, at: datetime, by: Staff) -> None:
-        """Record a manager's (or an empowered person's) approval."""
+    def approve(self, check: EmpowermentCheck | None, at: datetime, by: Staff) -> None:
+        """Record a manager's approval, or an empowered person's with their three answers."""
         self._check(at, by, "approve", OfferingStatus.PROPOSED)
+        if check is not None and not isinstance(check, EmpowermentCheck):
+            raise InvalidInput("check must be an EmpowermentCheck")
         self.status = OfferingStatus.APPROVED
         self.approved_by = by
+        self.approval_check = check
 
     @event("Issued")
     def issue(self, at: datetime, by: Staff) -> None:

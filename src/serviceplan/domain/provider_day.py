@@ -25,11 +25,17 @@ class ProviderDay(Aggregate):
         self.provider = checks.code(provider, "provider")
         self.day = day
         self.visit_ids: tuple[UUID, ...] = ()
+        self.delay_ids: tuple[UUID, ...] = ()
 
     @event("VisitAdded")
     def add_visit(self, visit_id: UUID) -> None:
         """Put a newly booked visit on the day."""
         self.visit_ids = (*self.visit_ids, checks.an_id(visit_id, "visit id"))
+
+    @event("DelayAdded")
+    def add_delay(self, delay_id: UUID) -> None:
+        """Put an announced delay on the day, so the desk and detection can find it."""
+        self.delay_ids = (*self.delay_ids, checks.an_id(delay_id, "delay id"))
 
 
 def provider_day_id(provider: str, day: date) -> UUID:

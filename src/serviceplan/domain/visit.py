@@ -32,6 +32,15 @@ class VisitStatus(Enum):
 PENDING = frozenset({VisitStatus.BOOKED, VisitStatus.CHECKED_IN})
 
 
+class DelayChoice(Enum):
+    """What a patient told us they will do about a delay."""
+
+    WAIT = "wait"
+    COME_LATER = "come-later"
+    RESCHEDULE = "reschedule"
+    CANCEL = "cancel"
+
+
 class Visit(Aggregate):
     """One appointment; its events tell the whole of its day."""
 
@@ -70,6 +79,8 @@ class Visit(Aggregate):
         self.checked_in_at: datetime | None = None
         self.started_at: datetime | None = None
         self.completed_at: datetime | None = None
+        self.flagged_long: str | None = None
+        self.choices: tuple[tuple[UUID, DelayChoice], ...] = ()
 
     @property
     def end(self) -> datetime:
@@ -127,6 +138,25 @@ class Visit(Aggregate):
         if at < self.start:
             raise NotAllowedNow("visit", "not yet due", "mark as no-show")
         self.status = VisitStatus.NO_SHOW
+
+    @event("FlaggedLong")
+    def flag_long(self, why: str, at: datetime, by: Staff) -> None:
+        """Flag a long visit when it is booked, so the patient is told what to expect."""
+        self._check_moment(at, by, "flag as long", *PENDING)
+        self.flagged_long = checks.text(why, "why", max_length=200)
+
+    @event("ChoiceRecorded")
+    def record_choice(self, delay_id: UUID, choice: DelayChoice, at: datetime, by: Staff) -> None:
+        """Record the patient's answer to a delay: wait, come later, reschedule or cancel."""
+        checks.an_id(delay_id, "delay id")
+        checks.member(choice, DelayChoice, "choice")
+        self._check_moment(at, by, "record a choice", *PENDING)
+        self.choices = (*self.choices, (delay_id, choice))
+
+    def choice_for(self, delay_id: UUID) -> DelayChoice | None:
+        """Return the patient's latest answer to the delay, if any."""
+        answers = [choice for delay, choice in self.choices if delay == delay_id]
+        return answers[-1] if answers else None
 
     @property
     def office_caused_change(self) -> bool:

@@ -16,24 +16,26 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from serviceplan.domain.cascade import Impact, Slip
 from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, PhoneNumber
-from serviceplan.domain.delay import Delay  # noqa: F401 (keeps the domain's modules loaded)
+from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.incident import IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.offering import OfferingKind, OfferingStatus
 from serviceplan.domain.patient import LedgerEntry
+from serviceplan.domain.playbook import Proposal
 from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
 from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
+from serviceplan.domain.step import Step, StepStatus
 from serviceplan.domain.task import Task, TaskKind
-from serviceplan.domain.visit import VisitStatus
+from serviceplan.domain.visit import DelayChoice, VisitStatus
 
 VALUE_OBJECTS: tuple[type[Any], ...] = (
     PhoneNumber, EmailAddress, ContactPoints, Money, Staff, CancellationReason, Observation,
-    Task, LedgerEntry, Slip, Impact,
+    Task, LedgerEntry, Slip, Impact, Proposal, EmpowermentCheck, Step,
 )  # fmt: skip
 ENUMS: tuple[type[Enum], ...] = (
     Channel, Level, Topic, ProcessCause, Fault, TaskKind, OfferingKind, OfferingStatus,
-    VisitStatus, IncidentStatus,
+    VisitStatus, IncidentStatus, StepStatus, DelayChoice,
 )  # fmt: skip
 
 
