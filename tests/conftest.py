@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, time
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from helpers import CLINIC_ZONE, at
 from serviceplan import (
     Channel,
     ContactPoints,
@@ -27,14 +26,6 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=30)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
-
-CLINIC_ZONE = ZoneInfo("America/New_York")
-DAY = datetime(2026, 12, 1, tzinfo=CLINIC_ZONE).date()
-
-
-def at(hour: int, minute: int = 0) -> datetime:
-    """A time on the test day, in the clinic's zone."""
-    return datetime.combine(DAY, time(hour, minute), tzinfo=CLINIC_ZONE)
 
 
 @pytest.fixture

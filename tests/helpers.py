@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from serviceplan import ServicePlan
 from serviceplan.errors import ServicePlanError
+
+CLINIC_ZONE = ZoneInfo("America/New_York")
+DAY = datetime(2026, 12, 1, tzinfo=CLINIC_ZONE).date()
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    """A time on the test day, in the clinic's zone."""
+    return datetime.combine(DAY, time(hour, minute), tzinfo=CLINIC_ZONE)
 
 
 @contextmanager

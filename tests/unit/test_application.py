@@ -3,8 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import at
-from helpers import refused
+from helpers import at, refused
 from serviceplan import Channel, ServicePlan, Staff, memory_store, sqlite_store
 from serviceplan.errors import ConcurrentUpdate, InvalidInput
 from serviceplan.store.config import default_db_path, with_default_store

@@ -1,7 +1,6 @@
 from uuid import uuid4
 
-from conftest import at
-from helpers import refused
+from helpers import at, refused
 from serviceplan import CancellationReason
 from serviceplan.domain.visit import DelayChoice
 from serviceplan.errors import InvalidInput, NotAllowedNow

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from conftest import CLINIC_ZONE, at
+from helpers import CLINIC_ZONE, at
 from serviceplan import Level, Observation, Settings, Topic
 from serviceplan.app.deadlines import acknowledge_by, respond_by
 

@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import DAY, at
+from helpers import DAY, at
 from serviceplan import ServicePlan, Settings, memory_store
 from serviceplan.domain.detection import DelaySign
 

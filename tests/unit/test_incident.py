@@ -3,8 +3,7 @@ from uuid import uuid4
 
 import pytest
 
-from conftest import at
-from helpers import event_names, refused
+from helpers import at, event_names, refused
 from serviceplan import Fault, IncidentStatus, Level, Observation, ProcessCause, TaskKind, Topic
 from serviceplan.errors import (
     IncidentNotFound,

@@ -3,8 +3,7 @@ from uuid import uuid4
 
 import pytest
 
-from conftest import DAY, at
-from helpers import event_names, refused
+from helpers import DAY, at, event_names, refused
 from serviceplan import CancellationReason, VisitStatus
 from serviceplan.errors import (
     InvalidInput,

@@ -1,7 +1,6 @@
 import pytest
 
-from conftest import at
-from helpers import event_names, refused
+from helpers import at, event_names, refused
 from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue, VisitType
 from serviceplan.errors import InvalidInput
 
