@@ -17,7 +17,7 @@ from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
 from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import Task, TaskKind
-from serviceplan.domain.visit import Visit, VisitStatus
+from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus, visit_id_for
 from serviceplan.store.config import memory_store, sqlite_store
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Clock",
     "ContactPoints",
     "Delay",
+    "DelayChoice",
     "EmailAddress",
     "Fault",
     "FixedClock",
@@ -55,4 +56,5 @@ __all__ = [
     "patient_id_for",
     "sqlite_store",
     "system_clock",
+    "visit_id_for",
 ]

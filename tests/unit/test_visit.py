@@ -171,3 +171,32 @@ def test_the_providers_day_follows_the_clinics_zone(plan, desk, patient):
         patient, provider="dr-patel", visit_type="exam", start=late_evening, length=15, by=desk
     )
     assert len(plan.visits_of("dr-patel", DAY)) == 1
+
+
+def test_a_booking_from_a_feed_keeps_the_appointment_id_stable(plan, desk, patient):
+    from serviceplan import visit_id_for  # noqa: PLC0415
+
+    visit = plan.book_visit(
+        patient, provider="dr-patel", visit_type="exam", start=at(9), by=desk, external_id="A-17"
+    )
+    assert visit == visit_id_for("A-17")
+    with refused(plan, InvalidInput, match="already booked"):
+        plan.book_visit(
+            patient,
+            provider="dr-patel",
+            visit_type="exam",
+            start=at(9),
+            by=desk,
+            external_id="A-17",
+        )
+
+
+def test_the_current_visit_follows_every_move(plan, desk, visit):
+    moved = plan.reschedule_visit(
+        visit, start=at(10), reason=CancellationReason("pat-cpp"), by=desk
+    )
+    again = plan.reschedule_visit(
+        moved, start=at(11), reason=CancellationReason("pat-cpp"), by=desk
+    )
+    assert plan.current_visit(visit).id == again
+    assert plan.current_visit(again).id == again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -14,7 +15,7 @@ from serviceplan.domain.patient import Patient
 from serviceplan.domain.provider_day import ProviderDay, provider_day_id
 from serviceplan.domain.reasons import CancellationReason
 from serviceplan.domain.staff import Staff
-from serviceplan.domain.visit import DelayChoice, Visit
+from serviceplan.domain.visit import DelayChoice, Visit, visit_id_for
 from serviceplan.domain.visit_type import VisitType
 from serviceplan.errors import InvalidInput, PatientNotFound, VisitNotFound
 
@@ -32,17 +33,26 @@ class Visits(Base):
         start: datetime,
         by: Staff,
         length: int | None = None,
+        external_id: str | None = None,
         now: datetime | None = None,
     ) -> UUID:
-        """Book a visit; its length defaults to the visit type's, and long visits are flagged."""
+        """Book a visit; its length defaults to the visit type's, and long visits are flagged.
+
+        With `external_id` (the scheduling system's appointment id) the visit id is stable, so a
+        feed that sends the same booking twice is told so instead of booking twice.
+        """
         self._load(Patient, patient_id, PatientNotFound)
         kind = self._visit_type(visit_type, length)
         at = self._now(now)
-        visit = Visit(
-            patient_id=patient_id, provider=provider, visit_type=visit_type, start=start,
-            length=kind.expected_minutes if length is None else length, at=at, by=by,
-            rescheduled_from=None,
-        )  # fmt: skip
+        facts: dict[str, Any] = {
+            "patient_id": patient_id, "provider": provider, "visit_type": visit_type,
+            "start": start, "length": kind.expected_minutes if length is None else length,
+            "at": at, "by": by, "rescheduled_from": None,
+        }  # fmt: skip
+        if external_id is None:
+            visit = Visit(**facts)
+        else:
+            visit = self._new_visit_with_id(visit_id_for(external_id), facts)
         self._flag_if_long(visit, kind, at, by)
         self._save(visit, self._day_with(visit))
         return visit.id
@@ -130,6 +140,22 @@ class Visits(Base):
         old.reschedule(to=new.id, reason=reason, at=at, by=by)
         self._save(new, old, self._day_with(new))
         return new.id
+
+    def current_visit(self, visit_id: UUID) -> Visit:
+        """Return the visit, or the one it was rescheduled to, following every move."""
+        visit = self.get_visit(visit_id)
+        while visit.rescheduled_to is not None:
+            visit = self.get_visit(visit.rescheduled_to)
+        return visit
+
+    def _new_visit_with_id(self, visit_id: UUID, facts: dict[str, Any]) -> Visit:
+        if visit_id in self.repository:
+            raise InvalidInput("a visit with that external id is already booked")
+        return Visit._create(  # noqa: SLF001 (eventsourcing's way to choose the id)
+            Visit.Booked,  # type: ignore[attr-defined]  # made by @event
+            id=visit_id,
+            **facts,
+        )
 
     def _visit_type(self, code: str, length: int | None) -> VisitType:
         """Return the catalogue's visit type, or an ad-hoc one when a length is given."""

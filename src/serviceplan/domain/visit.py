@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -30,6 +30,12 @@ class VisitStatus(Enum):
 
 
 PENDING = frozenset({VisitStatus.BOOKED, VisitStatus.CHECKED_IN})
+VISIT_NAMESPACE = UUID("3c9a6f0b-71d2-4e58-a4c3-9d2e8b1f5a64")
+
+
+def visit_id_for(external_id: str) -> UUID:
+    """Derive a stable visit id from the scheduling system's appointment id."""
+    return uuid5(VISIT_NAMESPACE, checks.text(external_id, "external id", max_length=128))
 
 
 class DelayChoice(Enum):
