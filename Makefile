@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ADAPTERS := $(sort $(dir $(wildcard adapters/*/pyproject.toml)))
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,13 @@ $(VENV)/.dev: $(VENV)/.core $(wildcard adapters/*/pyproject.toml)
 demo: $(VENV)/.core
 	$(BIN)/python -m serviceplan demo --db .serviceplan/demo.sqlite3
 
-test: $(VENV)/.dev
+# The docs build strictly first (no broken links or references); then the suite, with every
+# code example in docs/ and README.md run as a test.
+test: docs
 	$(BIN)/python -m pytest
+
+docs: $(VENV)/.dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -33,4 +38,4 @@ lint: $(VENV)/.dev
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .serviceplan .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) .serviceplan .pytest_cache .mypy_cache .ruff_cache .coverage site
