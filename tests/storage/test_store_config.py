@@ -19,6 +19,7 @@ from serviceplan.store.config import (
 )
 from serviceplan.store.keys import KEY_FILE_ENV, encrypted, new_cipher_key
 from serviceplan.store.snapshots import DEFAULT_INTERVAL, SNAPSHOT_ENV, snapshot_interval
+from stores import SessionDatabase
 
 
 def test_the_default_store_is_a_sqlite_file_in_the_users_data_folder(tmp_path: Path) -> None:
@@ -76,12 +77,33 @@ def test_a_bad_key_is_refused_without_showing_it(key: str, problem: str) -> None
     assert key not in str(refused.value)
 
 
-def test_the_key_can_come_from_a_key_file(tmp_path: Path) -> None:
+def test_the_key_can_come_from_a_key_file(tmp_path: Path, contact, desk) -> None:
     key = new_cipher_key()
     key_file = tmp_path / "serviceplan.key"
     key_file.write_text(key + "\n", encoding="ascii")
     settings = configure({**memory_store(), KEY_FILE_ENV: str(key_file)}, "ServicePlan")
     assert settings["CIPHER_KEY"] == key
+    plan = ServicePlan({**memory_store(), KEY_FILE_ENV: str(key_file)})
+    pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
+    stored = plan.recorder.select_notifications(1, 1)[0].state
+    assert contact.phone.e164.encode() not in stored
+    assert plan.get_patient(pid).contact == contact
+
+
+@pytest.mark.postgres
+def test_the_environment_alone_chooses_postgres(
+    monkeypatch: pytest.MonkeyPatch, postgres_database: SessionDatabase, contact, desk
+) -> None:
+    postgres_database.empty()
+    for name, value in postgres_database.store().items():
+        monkeypatch.setenv(name, value)
+    plan = ServicePlan()
+    pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
+    plan.close()
+    again = ServicePlan(postgres_database.store())
+    assert again.get_patient(pid).contact == contact
+    assert type(again.recorder).__module__ == "eventsourcing.postgres"
+    again.close()
 
 
 def test_a_key_file_and_a_key_together_are_refused(tmp_path: Path) -> None:
