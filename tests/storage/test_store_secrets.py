@@ -18,8 +18,8 @@ SECRETS = [PHONE, EMAIL, AGENT]
 
 
 def day_in(settings: dict[str, str], clock: FixedClock) -> tuple[ServicePlan, Day]:
-    """Play the clinic day into a store with patients snapshotted every second event."""
-    plan = ServicePlan({**settings, SNAPSHOT_ENV: "2"}, clock=clock, settings=Settings(ZONE))
+    """Play the clinic day into a store with patients snapshotted every fifth event."""
+    plan = ServicePlan({**settings, SNAPSHOT_ENV: "5"}, clock=clock, settings=Settings(ZONE))
     day = play(plan, clock)
     assert plan.snapshots is not None
     assert list(plan.snapshots.get(day.patients[0]))
