@@ -1,8 +1,10 @@
-"""Small, named fixtures for a clinic's day: a plan on the in-memory store, staff, a patient."""
+"""Small, named fixtures for a clinic's day: a plan on every store, staff, a patient."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -18,8 +20,8 @@ from serviceplan import (
     ServicePlan,
     Settings,
     Staff,
-    memory_store,
 )
+from stores import STORES, SessionDatabase, open_session_database, store_settings
 
 settings.register_profile(
     "ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
@@ -33,9 +35,23 @@ def clock() -> FixedClock:
     return FixedClock(at(7, 0))
 
 
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[SessionDatabase]:
+    """This session's own PostgreSQL database (see tests/stores.py)."""
+    yield from open_session_database()
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Settings for a clean store: memory, a SQLite file, PostgreSQL (marked `postgres`)."""
+    return store_settings(request.param, request, tmp_path)
+
+
 @pytest.fixture
-def plan(clock: FixedClock) -> ServicePlan:
-    return ServicePlan(memory_store(), clock=clock, settings=Settings(timezone=CLINIC_ZONE))
+def plan(store: dict[str, str], clock: FixedClock) -> Iterator[ServicePlan]:
+    app = ServicePlan(store, clock=clock, settings=Settings(timezone=CLINIC_ZONE))
+    yield app
+    app.close()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ Import what you need from here; the modules behind it may move.
 """
 
 from serviceplan.app.clock import Clock, FixedClock, system_clock
+from serviceplan.app.retry import retry
 from serviceplan.app.service_plan import ServicePlan
 from serviceplan.app.settings import Settings
 from serviceplan.domain.cascade import Impact, Slip
@@ -18,7 +19,9 @@ from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus, visit_id_for
-from serviceplan.store.config import memory_store, sqlite_store
+from serviceplan.store.config import compressed, memory_store, postgres_store, sqlite_store
+from serviceplan.store.history import export_history, import_history
+from serviceplan.store.keys import encrypted, new_cipher_key
 
 __all__ = [
     "CancellationReason",
@@ -51,9 +54,16 @@ __all__ = [
     "Topic",
     "Visit",
     "VisitStatus",
+    "compressed",
+    "encrypted",
+    "export_history",
+    "import_history",
     "memory_store",
+    "new_cipher_key",
     "offering_kind",
     "patient_id_for",
+    "postgres_store",
+    "retry",
     "sqlite_store",
     "system_clock",
     "visit_id_for",

@@ -115,3 +115,23 @@ class NotPermitted(ServicePlanError):  # noqa: N818
 
 class ConcurrentUpdate(ServicePlanError):  # noqa: N818
     """Someone else changed the same record first; reload and try again."""
+
+
+class BadStoreSetting(ServicePlanError, ValueError):  # noqa: N818
+    """A storage setting (a key, a key file, an interval) cannot be used as given."""
+
+
+class StoreNotEmpty(ServicePlanError):  # noqa: N818
+    """A history can only be imported into a store that holds no events yet."""
+
+
+class BadHistoryFile(ServicePlanError, ValueError):  # noqa: N818
+    """A history file cannot be imported; `line` says where (1-based) and `reason` why.
+
+    Nothing of a refused file is applied.
+    """
+
+    def __init__(self, line: int, reason: str) -> None:
+        self.line = line
+        self.reason = reason
+        super().__init__(f"line {line}: {reason}")

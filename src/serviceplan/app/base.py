@@ -16,8 +16,10 @@ from serviceplan.app.clock import Clock, system_clock
 from serviceplan.app.permissions import Permissions
 from serviceplan.app.settings import Settings
 from serviceplan.domain import checks
+from serviceplan.domain.patient import Patient
 from serviceplan.errors import ConcurrentUpdate, InvalidInput, NotFound
-from serviceplan.store.config import with_default_store
+from serviceplan.store.config import configure
+from serviceplan.store.snapshots import snapshot_interval
 from serviceplan.store.transcodings import ExactJSONTranscoder, all_transcodings
 
 A = TypeVar("A", bound=Aggregate)
@@ -40,11 +42,16 @@ class Base(Application[UUID]):
         self.settings = settings or Settings()
         self._extra_transcodings = transcodings
         super().__init__(dict(env) if env is not None else None)
+        interval = snapshot_interval(self.env)
+        if self.snapshots is not None and interval:
+            # eventsourcing reads the intervals from the application when it saves; each
+            # application keeps its own, as configured (SERVICEPLAN_SNAPSHOT_INTERVAL).
+            self.snapshotting_intervals = {Patient: interval}  # type: ignore[misc]
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
-        """Fill in the default SQLite file store when nothing else is configured."""
+        """Complete the settings: default SQLite file store, key file, snapshots."""
         environment = super().construct_env(name, env)
-        return Environment(name, with_default_store(dict(environment), name))
+        return Environment(name, configure(dict(environment), name))
 
     def construct_transcoder(self) -> Transcoder:
         """Use the exact JSON transcoder, with every serviceplan value registered."""

@@ -1,7 +1,10 @@
-"""Where events go when nothing is configured: a SQLite file in the user's data folder.
+"""Where events go and how they are kept: the store, its key, compression and snapshots.
 
-The standard eventsourcing variables (PERSISTENCE_MODULE, SQLITE_DBNAME, POSTGRES_*,
-CIPHER_KEY, ...) still choose and tune the store; `SERVICEPLAN_DB` moves the default file.
+With nothing configured, events go to a SQLite file (WAL mode) in the user's data folder; the
+standard eventsourcing variables (PERSISTENCE_MODULE, SQLITE_DBNAME, POSTGRES_*, CIPHER_KEY,
+COMPRESSOR_TOPIC, ...) choose and tune the store. serviceplan adds three of its own:
+`SERVICEPLAN_DB` moves the default file, `SERVICEPLAN_CIPHER_KEY_FILE` reads the key from a file,
+`SERVICEPLAN_SNAPSHOT_INTERVAL` sets how often a patient is snapshotted. See docs/operations.md.
 """
 
 from __future__ import annotations
@@ -10,11 +13,16 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from serviceplan.store.keys import with_cipher_key
+from serviceplan.store.snapshots import with_snapshots
+
 PERSISTENCE_MODULE = "PERSISTENCE_MODULE"
 MEMORY = "eventsourcing.popo"
 SQLITE = "eventsourcing.sqlite"
 POSTGRES = "eventsourcing.postgres"
 DB_ENV = "SERVICEPLAN_DB"
+COMPRESSOR_TOPIC = "COMPRESSOR_TOPIC"
+ZLIB = "eventsourcing.compressor:ZlibCompressor"
 
 
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -42,11 +50,42 @@ def with_default_store(env: dict[str, str], name: str) -> dict[str, str]:
     return {**env, PERSISTENCE_MODULE: SQLITE, "SQLITE_DBNAME": str(path)}
 
 
+def configure(env: dict[str, str], name: str) -> dict[str, str]:
+    """Complete an application's settings: default store, key from a key file, snapshots."""
+    return with_snapshots(with_cipher_key(with_default_store(env, name), name), name)
+
+
 def memory_store() -> dict[str, str]:
     """Return settings for the in-memory store that unit tests use."""
     return {PERSISTENCE_MODULE: MEMORY}
 
 
 def sqlite_store(path: str | os.PathLike[str]) -> dict[str, str]:
-    """Return settings for a SQLite file store at `path`."""
+    """Return settings for a SQLite file store at `path` (eventsourcing puts it in WAL mode)."""
     return {PERSISTENCE_MODULE: SQLITE, "SQLITE_DBNAME": str(path)}
+
+
+def postgres_store(  # noqa: PLR0913 (a connection has this many parts)
+    dbname: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 5432,
+    user: str = "postgres",
+    password: str = "",
+    schema: str = "",
+) -> dict[str, str]:
+    """Return settings for a PostgreSQL store: the standard `POSTGRES_*` variables, filled in."""
+    return {
+        PERSISTENCE_MODULE: POSTGRES,
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": str(port),
+        "POSTGRES_USER": user,
+        "POSTGRES_PASSWORD": password,
+        "POSTGRES_SCHEMA": schema,
+    }
+
+
+def compressed(env: Mapping[str, str]) -> dict[str, str]:
+    """Return `env` with zlib compression of every stored event and snapshot."""
+    return {**env, COMPRESSOR_TOPIC: ZLIB}

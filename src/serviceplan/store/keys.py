@@ -1,0 +1,67 @@
+"""The key that encrypts events at rest (AES-GCM, eventsourcing's cipher).
+
+The key is 16, 24 or 32 random bytes in base64. It comes from `CIPHER_KEY` (eventsourcing's own
+variable) or from a file named by `SERVICEPLAN_CIPHER_KEY_FILE`, never from both. A key is
+checked before the store opens, and no message ever shows it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from eventsourcing.utils import Environment
+
+from serviceplan.errors import BadStoreSetting
+
+CIPHER_KEY = "CIPHER_KEY"
+CIPHER_TOPIC = "CIPHER_TOPIC"
+KEY_FILE_ENV = "SERVICEPLAN_CIPHER_KEY_FILE"
+AES_GCM = "eventsourcing.cipher:AESCipher"
+KEY_SIZES = (16, 24, 32)
+
+
+def new_cipher_key(size: int = 32) -> str:
+    """Return a fresh random key of `size` bytes, base64-encoded (what `CIPHER_KEY` holds)."""
+    if size not in KEY_SIZES:
+        raise BadStoreSetting(f"a key has 16, 24 or 32 bytes, not {size}")
+    return base64.b64encode(os.urandom(size)).decode("ascii")
+
+
+def checked_key(key: str, source: str) -> str:
+    """Return `key` stripped, or refuse it (naming `source`, never the key) if it cannot be used."""
+    text = key.strip()
+    try:
+        size = len(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        raise BadStoreSetting(f"the key in {source} is not base64") from None
+    if size not in KEY_SIZES:
+        raise BadStoreSetting(f"the key in {source} has {size} bytes; it needs 16, 24 or 32")
+    return text
+
+
+def encrypted(env: Mapping[str, str], key: str) -> dict[str, str]:
+    """Return `env` with every stored event and snapshot encrypted under `key`."""
+    return {**env, CIPHER_TOPIC: AES_GCM, CIPHER_KEY: checked_key(key, "the given key")}
+
+
+def with_cipher_key(env: dict[str, str], name: str) -> dict[str, str]:
+    """Check the configured key, reading it from the key file when one is named."""
+    lookup = Environment(name, env)
+    key_file = env.get(KEY_FILE_ENV)
+    key = lookup.get(CIPHER_KEY)
+    if key_file and key:
+        raise BadStoreSetting(f"set {CIPHER_KEY} or {KEY_FILE_ENV}, not both")
+    if key:
+        return {**env, CIPHER_KEY: checked_key(key, CIPHER_KEY)}
+    if not key_file:
+        return env
+    try:
+        text = Path(key_file).expanduser().read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        msg = f"cannot read the key file named by {KEY_FILE_ENV}: {type(error).__name__}"
+        raise BadStoreSetting(msg) from None
+    return {**env, CIPHER_KEY: checked_key(text, KEY_FILE_ENV)}

@@ -1,0 +1,159 @@
+"""A clinic day that records every kind of event serviceplan has, for histories and store tests.
+
+Two patients, Dr. Patel's morning with a delay, a cancellation, a no-show and a move, and an
+incident about a bill that runs through tasks, escalation, fault and three peace offerings.
+The first patient's phone and e-mail, and the insurer agent's name in a task outcome, are the
+secrets the encryption tests look for in the raw store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from serviceplan import (
+    CancellationReason,
+    Channel,
+    ContactPoints,
+    DelayChoice,
+    EmailAddress,
+    Fault,
+    FixedClock,
+    Level,
+    Money,
+    Observation,
+    OfferingKind,
+    PhoneNumber,
+    ProcessCause,
+    ServicePlan,
+    Staff,
+    TaskKind,
+    Topic,
+)
+from serviceplan.domain.empowerment import EmpowermentCheck
+
+ZONE = ZoneInfo("America/New_York")
+PHONE = "+15555550142"
+EMAIL = "rosa.quintero@example.org"
+AGENT = "Dana Whitfield"
+DESK = Staff("desk-ana", "front-desk")
+MANAGER = Staff("mgr-lee", "manager")
+NOT_GOOD_FOR_THE_PRACTICE = EmpowermentCheck(
+    good_for_patient=True, good_for_practice=False, can_take_care_of_it=True
+)
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(datetime(2026, 12, 1).date(), time(hour, minute), tzinfo=ZONE)
+
+
+@dataclass
+class Day:
+    """The ids a test may look up afterwards."""
+
+    patients: list[UUID]
+    visits: list[UUID]
+    delay: UUID
+    incident: UUID
+    offerings: list[UUID]
+
+
+def play(plan: ServicePlan, clock: FixedClock) -> Day:
+    """Record the whole day in `plan`, moving `clock` along."""
+    clock.set(at(7))
+    patients = _register(plan)
+    visits = [
+        plan.book_visit(patients[n % 2], provider="dr-patel", visit_type="exam",
+                        start=at(h, m), length=length, by=DESK)
+        for n, (h, m, length) in enumerate([(8, 0, 30), (8, 30, 20), (8, 50, 60), (9, 50, 20)])
+    ]  # fmt: skip
+    plan.book_visit(
+        patients[1], provider="dr-lee", visit_type="cataract-preop", start=at(13, 30), by=DESK
+    )
+    delay = _morning(plan, clock, visits)
+    incident = _incident(plan, clock, patients[0])
+    offerings = _offerings(plan, clock, incident)
+    clock.set(at(15))
+    plan.resolve_incident(incident, outcome="bill corrected; patient thanked us", by=MANAGER)
+    plan.reopen_incident(incident, reason="a second letter arrived", by=DESK)
+    return Day(patients, visits, delay, incident, offerings)
+
+
+def _register(plan: ServicePlan) -> list[UUID]:
+    first = plan.register_patient(
+        contact=ContactPoints(PhoneNumber(PHONE), EmailAddress(EMAIL)), preferred=Channel.SMS,
+        by=DESK,
+    )  # fmt: skip
+    plan.give_consent(first, Channel.SMS, by=DESK)
+    plan.give_consent(first, Channel.EMAIL, by=DESK)
+    second = plan.register_patient(
+        contact=ContactPoints(PhoneNumber("+15555550177")), preferred=Channel.VOICE, by=DESK,
+        external_id="MRN-0042", language="es",
+    )  # fmt: skip
+    both = ContactPoints(PhoneNumber("+15555550177"), EmailAddress("m.r@example.net"))
+    plan.change_contact(second, contact=both, preferred=Channel.EMAIL, by=DESK)
+    plan.give_consent(second, Channel.EMAIL, by=DESK)
+    plan.withdraw_consent(second, Channel.EMAIL, by=DESK)
+    plan.opt_out(second, Channel.SMS, by=DESK)
+    return [first, second]
+
+
+def _morning(plan: ServicePlan, clock: FixedClock, visits: list[UUID]) -> UUID:
+    clock.set(at(8))
+    plan.check_in(visits[0], by=DESK)
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=DESK
+    )
+    clock.set(at(8, 20))
+    plan.revise_delay(delay, minutes=60, by=DESK)
+    plan.cancel_visit(visits[1], reason=CancellationReason("pat-swl"), by=DESK)
+    plan.reschedule_visit(visits[3], start=at(13), reason=CancellationReason("prov-hosp"), by=DESK)
+    clock.set(at(9))
+    plan.start_visit(visits[0], by=DESK)
+    clock.set(at(9, 30))
+    plan.complete_visit(visits[0], by=DESK)
+    plan.record_choice(visits[2], delay_id=delay, choice=DelayChoice.COME_LATER, by=DESK)
+    plan.mark_no_show(visits[2], by=DESK)
+    clock.set(at(11, 45))
+    plan.resolve_delay(delay, by=DESK)
+    return delay
+
+
+def _incident(plan: ServicePlan, clock: FixedClock, patient: UUID) -> UUID:
+    clock.set(at(12, 15))
+    incident = plan.open_incident(
+        patient, observation=Observation(Level.UPSET, Topic.BALANCE),
+        need="understand an unexpected balance", by=DESK,
+    )  # fmt: skip
+    plan.add_observation(incident, Observation(Level.AGITATED, Topic.INSURANCE), by=DESK)
+    plan.take_step(incident, "acknowledge", by=DESK)
+    parking = plan.take_step(incident, "free-parking", by=DESK, check=NOT_GOOD_FOR_THE_PRACTICE)
+    plan.decide_step(incident, parking, approved=True, by=MANAGER)
+    plan.escalate(incident, reason="patient asked for a manager", by=DESK)
+    task = plan.open_task(
+        incident, kind=TaskKind.CALL_INSURER, owner="billing-sam", due=at(16), by=DESK
+    )
+    clock.set(at(14))
+    plan.finish_task(incident, task, outcome=f"{AGENT} at the insurer confirmed coverage", by=DESK)
+    plan.set_cause(incident, ProcessCause.BILLING, by=DESK)
+    plan.determine_fault(incident, Fault.OFFICE, by=MANAGER)
+    return incident
+
+
+def _offerings(plan: ServicePlan, clock: FixedClock, incident: UUID) -> list[UUID]:
+    clock.set(at(14, 30))
+    mug, lunch, card = (
+        plan.propose_offering(incident, kind=kind, value=Money(value), item=item, by=DESK)
+        for kind, value, item in [
+            (OfferingKind.SWAG, "8.00", "mug"),
+            (OfferingKind.LUNCH, "10.00", "lunch"),
+            (OfferingKind.RESTAURANT_GIFT_CARD, "12.00", "cafe-card"),
+        ]
+    )
+    plan.approve_offering(mug, by=MANAGER)
+    plan.issue_offering(mug, by=DESK)
+    plan.decline_offering(lunch, by=DESK)
+    plan.withdraw_offering(card, reason="cafe closed for renovation", by=MANAGER)
+    return [mug, lunch, card]

@@ -1,0 +1,195 @@
+"""A whole history moves between stores as JSON lines: same order, ids, versions, or not at all."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from histories.clinic_day import ZONE, at, play
+from serviceplan import FixedClock, ServicePlan, Settings, memory_store, sqlite_store
+from serviceplan.__main__ import main
+from serviceplan.errors import BadHistoryFile, StoreNotEmpty
+from serviceplan.store import history
+
+Edit = Callable[[list[str]], list[str]]
+
+
+@pytest.fixture(scope="module")
+def clinic_day() -> str:
+    """The clinic day, exported from memory once for this module's tests."""
+    clock = FixedClock(at(7))
+    origin = ServicePlan(memory_store(), clock=clock, settings=Settings(ZONE))
+    play(origin, clock)
+    out = io.StringIO()
+    history.export_history(origin, out)
+    return out.getvalue()
+
+
+def recorded(plan: ServicePlan) -> list[tuple[int, Any, int, str]]:
+    return [
+        (n.id, n.originator_id, n.originator_version, n.topic)
+        for n in plan.recorder.select_notifications(1, plan.event_count)
+    ]
+
+
+def exported(plan: ServicePlan) -> str:
+    out = io.StringIO()
+    history.export_history(plan, out)
+    return out.getvalue()
+
+
+def test_a_history_imports_into_an_empty_store_with_the_same_order_ids_and_versions(
+    plan: ServicePlan, clinic_day: str
+) -> None:
+    count = history.import_history(plan, io.StringIO(clinic_day))
+    assert count == 61 == plan.event_count
+    origin = ServicePlan(memory_store())
+    history.import_history(origin, io.StringIO(clinic_day))
+    assert recorded(plan) == recorded(origin)
+    assert exported(plan) == clinic_day
+
+
+def test_every_store_exports_what_it_recorded(plan: ServicePlan, clock: FixedClock) -> None:
+    day = play(plan, clock)
+    text = exported(plan)
+    copy = ServicePlan(memory_store(), settings=Settings(ZONE))
+    history.import_history(copy, io.StringIO(text))
+    assert exported(copy) == text
+    assert recorded(copy) == recorded(plan)
+    assert vars(copy.get_incident(day.incident)) == vars(plan.get_incident(day.incident))
+
+
+def test_progress_is_told_page_by_page(monkeypatch: pytest.MonkeyPatch, clinic_day: str) -> None:
+    monkeypatch.setattr(history, "PAGE", 20)
+    plan, told = ServicePlan(memory_store()), []
+    history.import_history(plan, io.StringIO(clinic_day), progress=told.append)
+    assert told == [20, 40, 60, 61]
+    told.clear()
+    history.export_history(plan, io.StringIO(), progress=told.append)
+    assert told == [20, 40, 60, 61]
+
+
+def test_an_empty_history_imports_nothing() -> None:
+    plan, told = ServicePlan(memory_store()), []
+    text = exported(plan)
+    assert text.count("\n") == 1
+    assert history.import_history(plan, io.StringIO(text), progress=told.append) == 0
+    assert told == [0]
+
+
+@pytest.mark.usefixtures("patient")
+def test_a_store_that_holds_events_is_refused(plan: ServicePlan, clinic_day: str) -> None:
+    before = plan.event_count
+    with pytest.raises(StoreNotEmpty):
+        history.import_history(plan, io.StringIO(clinic_day))
+    assert plan.event_count == before
+
+
+def test_a_bad_last_line_applies_nothing_of_the_file(plan: ServicePlan, clinic_day: str) -> None:
+    lines = clinic_day.splitlines(keepends=True)
+    with pytest.raises(BadHistoryFile) as refused:
+        history.import_history(plan, [*lines[:-1], "{not json\n"])
+    assert refused.value.line == len(lines)
+    assert plan.event_count == 0
+
+
+def edit(number: int, change: Callable[[dict[str, Any]], object]) -> Edit:
+    """Return an edit that changes the record on line `number` (1-based) in place."""
+
+    def apply(lines: list[str]) -> list[str]:
+        record = json.loads(lines[number - 1])
+        change(record)
+        return [*lines[: number - 1], json.dumps(record), *lines[number:]]
+
+    return apply
+
+
+def replace(number: int, text: str) -> Edit:
+    return lambda lines: [*lines[: number - 1], text, *lines[number:]]
+
+
+def setter(key: str, value: object) -> Callable[[dict[str, Any]], object]:
+    return lambda record: record.__setitem__(key, value)
+
+
+def state_setter(key: str, value: object) -> Callable[[dict[str, Any]], object]:
+    return lambda record: record["state"].__setitem__(key, value)
+
+
+BAD_FILES: dict[str, tuple[Edit, int, str]] = {
+    "empty": (lambda _: [], 1, "empty"),
+    "header not JSON": (replace(1, "serviceplan"), 1, "not JSON"),
+    "other format": (replace(1, '{"format": "csv", "version": 1}'), 1, "not a serviceplan"),
+    "newer format": (edit(1, setter("version", 2)), 1, "format version 2"),
+    "bad format version": (edit(1, setter("version", "one")), 1, "whole number"),
+    "line not JSON": (replace(3, '{"position": 2,'), 3, "not JSON"),
+    "line not an object": (replace(3, "[2]"), 3, "not a JSON object"),
+    "missing field": (edit(3, lambda r: r.pop("topic")), 3, "exactly the fields"),
+    "position back": (edit(3, setter("position", 1)), 3, "position must be 2 or more"),
+    "position text": (edit(3, setter("position", "2")), 3, "position must be a whole"),
+    "bad id": (edit(2, setter("aggregate_id", "patient-1")), 2, "UUID"),
+    "id not text": (edit(2, setter("aggregate_id", 7)), 2, "UUID"),
+    "version gap": (edit(3, setter("version", 3)), 3, "version 3 of aggregate"),
+    "version true": (edit(2, lambda r: r.update(version=True)), 2, "whole number"),
+    "unknown module": (edit(2, setter("topic", "clinicx.events:Registered")), 2, "unknown"),
+    "unknown class": (
+        edit(2, setter("topic", "serviceplan.domain.patient:Patient.Born")),
+        2,
+        "unknown",
+    ),
+    "no topic form": (edit(2, setter("topic", "Registered")), 2, "'module:Class'"),
+    "not an event": (edit(2, setter("topic", "serviceplan.errors:NotFound")), 2, "not an event"),
+    "state not object": (edit(2, setter("state", [])), 2, "state must be a JSON object"),
+    "newer event": (edit(2, state_setter("class_version", 9)), 2, "newer than"),
+    "not created first": (
+        edit(2, setter("topic", "serviceplan.domain.patient:Patient.OptedOut")),
+        2,
+        "creates it",
+    ),
+    "wrong aggregate": (
+        edit(3, setter("topic", "serviceplan.domain.visit:Visit.CheckedIn")),
+        3,
+        "has no event",
+    ),
+    "bad value": (
+        edit(2, lambda r: r["state"]["contact"]["_data_"]["phone"]["_data_"].update(e164="12")),
+        2,
+        "cannot replay the event: InvalidInput",
+    ),
+    "missing value": (edit(3, lambda r: r["state"].pop("channel")), 3, "cannot replay"),
+    "odd creator": (
+        edit(2, state_setter("originator_topic", "clinicx.models:Patient")),
+        2,
+        "unknown",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_history_is_refused_with_its_line_and_reason(clinic_day: str, case: str) -> None:
+    change, line, reason = BAD_FILES[case]
+    plan = ServicePlan(memory_store())
+    lines = change(clinic_day.splitlines())
+    with pytest.raises(BadHistoryFile, match=reason) as refused:
+        history.import_history(plan, lines)
+    assert refused.value.line == line
+    assert reason in refused.value.reason
+    assert plan.event_count == 0
+
+
+def test_the_demo_days_sqlite_file_moves_to_every_store(
+    plan: ServicePlan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo_file = tmp_path / "demo" / "demo.sqlite3"
+    assert main(["demo", "--db", str(demo_file)]) == 0
+    assert "events recorded" in capsys.readouterr().out
+    demo = ServicePlan(sqlite_store(demo_file))
+    text = exported(demo)
+    demo.close()
+    assert history.import_history(plan, io.StringIO(text)) == text.count("\n") - 1
+    assert exported(plan) == text
