@@ -29,7 +29,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src $(wildcard adapters/*/src)
 	$(BIN)/lint-imports
 
 clean:
