@@ -34,7 +34,7 @@ docs: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src $(wildcard adapters/*/src)
 	$(BIN)/lint-imports
 
 clean:

@@ -127,14 +127,19 @@ class Visits(Base):
         reason: CancellationReason,
         by: Staff,
         provider: str | None = None,
+        length: int | None = None,
         now: datetime | None = None,
     ) -> UUID:
-        """Move a visit to `start` (and `provider`); returns the new visit, linked both ways."""
+        """Move a visit to `start` (and `provider`); returns the new visit, linked both ways.
+
+        The new visit keeps the old one's provider and length unless given new ones.
+        """
         old = self.get_visit(visit_id)
         at = self._now(now)
         new = Visit(
             patient_id=old.patient_id, provider=provider or old.provider,
-            visit_type=old.visit_type, start=start, length=old.length, at=at, by=by,
+            visit_type=old.visit_type, start=start,
+            length=old.length if length is None else length, at=at, by=by,
             rescheduled_from=old.id,
         )  # fmt: skip
         old.reschedule(to=new.id, reason=reason, at=at, by=by)

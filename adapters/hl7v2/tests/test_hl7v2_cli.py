@@ -1,0 +1,98 @@
+"""The `serviceplan-hl7v2` command and the `serviceplan` entry point that names the adapter."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+import pytest
+
+from hl7v2_helpers import SAMPLES, sample, segment
+from serviceplan import (
+    Channel,
+    ContactPoints,
+    ServicePlan,
+    VisitStatus,
+    sqlite_store,
+    visit_id_for,
+)
+from serviceplan_hl7v2 import MllpClient, MllpListener, SiuFeed, SqliteLedger
+from serviceplan_hl7v2.__main__ import main
+
+
+@pytest.fixture
+def store(tmp_path, desk, monkeypatch):
+    """A clinic's SQLite store, with the samples' patient registered, as the command finds it."""
+    path = tmp_path / "clinic.sqlite3"
+    monkeypatch.setenv("SERVICEPLAN_DB", str(path))
+    ServicePlan(sqlite_store(path)).register_patient(
+        contact=ContactPoints(), preferred=Channel.PORTAL, by=desk, external_id="PATID1234"
+    )
+    return path
+
+
+def test_apply_plays_a_backlog_of_files_at_their_own_times(store, tmp_path, capsys):
+    files = [str(SAMPLES / f"SIU-{t}-01.hl7") for t in ("S12", "S13", "S26")]
+    ledger = tmp_path / "ledger.sqlite3"
+
+    code = main(
+        ["--ledger", str(ledger), "--zone", "Europe/Paris", "apply", "--message-time", *files]
+    )
+
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out == [
+        f"{files[0]}: AA",
+        f"{files[1]}: AA nothing recorded: same time and provider",
+        f"{files[2]}: AA",
+    ]
+    visit = ServicePlan(sqlite_store(store)).get_visit(visit_id_for("36996"))
+    assert visit.status is VisitStatus.NO_SHOW
+
+
+@pytest.mark.usefixtures("store")
+def test_apply_fails_when_a_file_is_not_applied(tmp_path, capsys):
+    code = main(["--ledger", str(tmp_path / "l.sqlite3"), "apply", str(SAMPLES / "SIU-S15-01.hl7")])
+
+    assert code == 1
+    assert "AE SCH-2: no visit was booked for appointment '36996'" in capsys.readouterr().out
+
+
+def test_listen_answers_a_live_feed_until_interrupted(store, tmp_path):
+    future = sample("SIU-S12-01").replace("20210924", "20990924")
+    command = [sys.executable, "-m", "serviceplan_hl7v2", "--ledger", str(tmp_path / "l.sqlite3")]
+    with subprocess.Popen(  # noqa: S603 (this package, run as a live feed would be)
+        [*command, "listen", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SERVICEPLAN_DB": str(store)},
+    ) as process:
+        assert process.stdout is not None
+        address = process.stdout.readline().split()[-1]
+        host, port = address.rsplit(":", 1)
+        with MllpClient(host, int(port)) as client:
+            reply = client.send(future)
+        process.send_signal(signal.SIGINT)
+
+        assert process.wait(timeout=20) == 0
+    assert segment(reply, "MSA") == ["MSA", "AA", "MSG00012"]
+    visit = ServicePlan(sqlite_store(store)).get_visit(visit_id_for("36996"))
+    assert visit.start.year == 2099
+
+
+def test_the_adapter_is_registered_in_the_serviceplan_entry_point_group(plan, tmp_path):
+    (found,) = entry_points(group="serviceplan", name="hl7v2")
+    plugin = found.load()
+
+    feed = plugin.create_feed(plan, ledger_path=tmp_path / "ledger.sqlite3")
+    listener = plugin.create_listener(feed, port=0)
+
+    assert plugin.NAME == "hl7v2"
+    assert isinstance(feed, SiuFeed)
+    assert isinstance(feed.ledger, SqliteLedger)
+    assert isinstance(listener, MllpListener)
+    listener.close()
+    assert isinstance(plugin.create_feed(plan), SiuFeed)

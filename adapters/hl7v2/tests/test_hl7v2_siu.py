@@ -1,0 +1,186 @@
+"""What an SIU message says, read from the fields HL7 puts it in; refused by field when wrong."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+import pytest
+
+from hl7v2_helpers import GHH, TRIGGERS, edit, fixture, ghh, sample, without
+from serviceplan_hl7v2 import (
+    MalformedMessage,
+    MissingField,
+    Trigger,
+    UnsupportedMessage,
+    parse,
+    read_siu,
+)
+from serviceplan_hl7v2.errors import (
+    DATA_TYPE_ERROR,
+    REQUIRED_FIELD_MISSING,
+    SEGMENT_SEQUENCE_ERROR,
+    TABLE_VALUE_NOT_FOUND,
+    UNSUPPORTED_EVENT_CODE,
+    UNSUPPORTED_MESSAGE_TYPE,
+    UNSUPPORTED_PROCESSING_ID,
+)
+
+CLINIC = timezone(timedelta(hours=-5))
+
+
+def read(text, **options):
+    return read_siu(parse(text), zone=CLINIC, **options)
+
+
+def test_the_sample_booking_says_who_when_how_long_with_whom_and_what():
+    siu = read(sample("SIU-S12-01"))
+
+    assert (siu.trigger, siu.control_id, siu.sender) == (Trigger.BOOKING, "MSG00012", "SCHApp")
+    assert siu.sent_at == ghh(14, 11, 20)
+    assert siu.appointment_id == "36996"
+    assert siu.mrn == "PATID1234"
+    assert (siu.start, siu.length) == (ghh(24, 9, 30), 50)
+    assert (siu.provider, siu.service, siu.reason) == ("1210", "76164006", "Add")
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_every_sample_is_read_with_its_trigger(trigger):
+    siu = read(sample(f"SIU-{trigger}-01"))
+
+    assert siu.trigger is Trigger(trigger)
+    assert (siu.appointment_id, siu.mrn) == ("36996", "PATID1234")
+
+
+def test_the_same_message_has_the_same_digest_whatever_its_line_ends():
+    text = sample("SIU-S12-01")
+
+    assert read(text).digest == read(text.replace("\n", "\r")).digest
+    assert read(text).digest != read(sample("SIU-S13-01")).digest
+
+
+def test_the_placer_id_stands_in_when_the_filler_sends_none():
+    assert read(edit(sample("SIU-S15-01"), "SCH", 2, "")).appointment_id == "12345"
+
+
+def test_older_messages_give_the_start_and_length_in_the_service_segment():
+    siu = read(without(sample("SIU-S12-01"), "TQ1"))
+
+    assert (siu.start, siu.length) == (ghh(24, 9, 30), 50)
+
+
+def test_the_oldest_give_the_start_in_sch_11_and_the_length_in_sch_9():
+    text = edit(without(sample("SIU-S12-01"), "TQ1"), "AIS", 4, "")
+    text = edit(edit(text, "AIS", 7, ""), "SCH", 11, "^^^202109240930&M")
+
+    siu = read(text)
+
+    assert (siu.start, siu.length) == (ghh(24, 9, 30).replace(tzinfo=CLINIC), 1)
+
+
+def test_hours_are_read_as_minutes():
+    text = edit(without(sample("SIU-S12-01"), "TQ1"), "AIS", 8, "h")
+
+    assert read(text).length == 50 * 60
+
+
+def test_a_time_without_an_offset_is_in_the_clinics_zone():
+    siu = read(edit(edit(sample("SIU-S12-01"), "TQ1", 7, "20210924093015.25"), "TQ1", 8, ""))
+
+    assert siu.start.tzinfo is CLINIC
+    assert siu.start.second == 15
+
+
+def test_a_location_stands_in_for_a_provider_and_the_reason_for_a_service():
+    siu = read(without(sample("SIU-S12-01"), "AIP", "AIS"))
+
+    assert (siu.provider, siu.service) == ("055", "EMERGENCY")
+
+
+def test_the_chart_number_is_the_mr_identifier_never_the_ssn():
+    text = edit(sample("SIU-S12-01"), "PID", 3, "123456789^^^USSSA^SS~C-77^^^GHH^MR")
+
+    assert read(text).mrn == "C-77"
+
+
+def test_a_clinic_may_use_another_identifier_type():
+    assert read(sample("SIU-S12-01"), identifier_type="SS").mrn == "123456789"
+
+
+def test_a_lone_untyped_identifier_is_the_chart_number():
+    assert read(edit(sample("SIU-S12-01"), "PID", 3, "C-77")).mrn == "C-77"
+
+
+def test_a_change_without_pid_has_no_chart_number():
+    assert read(without(sample("SIU-S15-01"), "PID")).mrn is None
+
+
+def test_a_test_message_is_read_when_the_feed_accepts_test_messages():
+    text = edit(sample("SIU-S12-01"), "MSH", 11, "T")
+
+    assert read(text, processing_ids=frozenset({"P", "T"})).control_id == "MSG00012"
+
+
+S12 = sample("SIU-S12-01")
+NO_TQ1 = without(S12, "TQ1")
+LONG_ID = "9" * 129
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "error", "code"),
+    [
+        (edit(S12, "MSH", 9, "ADT^A01"), "MSH-9", UnsupportedMessage, UNSUPPORTED_MESSAGE_TYPE),
+        (edit(S12, "MSH", 9, "SIU^S99"), "MSH-9", UnsupportedMessage, UNSUPPORTED_EVENT_CODE),
+        (edit(S12, "MSH", 10, ""), "MSH-10", MissingField, REQUIRED_FIELD_MISSING),
+        (edit(S12, "MSH", 10, LONG_ID), "MSH-10", MalformedMessage, DATA_TYPE_ERROR),
+        (edit(S12, "MSH", 11, "T"), "MSH-11", UnsupportedMessage, UNSUPPORTED_PROCESSING_ID),
+        (edit(S12, "MSH", 7, "yesterday"), "MSH-7", MalformedMessage, DATA_TYPE_ERROR),
+        (without(S12, "SCH"), "SCH", MalformedMessage, SEGMENT_SEQUENCE_ERROR),
+        (edit(edit(S12, "SCH", 1, ""), "SCH", 2, ""), "SCH-2", MissingField, 101),
+        (edit(S12, "SCH", 2, LONG_ID), "SCH-2", MalformedMessage, DATA_TYPE_ERROR),
+        (edit(edit(S12, "SCH", 2, ""), "SCH", 1, LONG_ID), "SCH-1", MalformedMessage, 102),
+        (fixture("SIU-S12-malformed-start"), "TQ1-7", MalformedMessage, DATA_TYPE_ERROR),
+        (edit(S12, "TQ1", 7, "20210231093000"), "TQ1-7", MalformedMessage, DATA_TYPE_ERROR),
+        (edit(S12, "TQ1", 8, "20210924090000+0215"), "TQ1-8", MalformedMessage, 102),
+        (edit(S12, "TQ1", 8, "20210924102030+0215"), "TQ1-8", MalformedMessage, 102),
+        (edit(NO_TQ1, "AIS", 7, "fifty"), "AIS-7", MalformedMessage, DATA_TYPE_ERROR),
+        (edit(NO_TQ1, "AIS", 8, "wk"), "AIS-8", MalformedMessage, TABLE_VALUE_NOT_FOUND),
+        (
+            edit(edit(edit(NO_TQ1, "AIS", 7, ""), "SCH", 9, "90"), "SCH", 10, "s"),
+            "SCH-9",
+            MalformedMessage,
+            DATA_TYPE_ERROR,
+        ),
+        (edit(S12, "PID", 3, "123456789^^^USSSA^SS"), "PID-3", MissingField, 101),
+        (edit(S12, "PID", 3, "^^^GHH^MR"), "PID-3", MissingField, 101),
+        (without(S12, "PID"), "PID-3", MissingField, REQUIRED_FIELD_MISSING),
+        (edit(S12, "AIP", 3, "Dr Robert GE"), "AIP-3", MalformedMessage, DATA_TYPE_ERROR),
+        (edit(without(S12, "AIS"), "SCH", 7, ""), "AIS-3", MissingField, 101),
+        (without(S12, "AIP", "AIL"), "AIP-3", MissingField, REQUIRED_FIELD_MISSING),
+        (
+            edit(edit(without(sample("SIU-S13-01"), "TQ1"), "AIS", 4, ""), "SCH", 11, ""),
+            "TQ1-7",
+            MissingField,
+            REQUIRED_FIELD_MISSING,
+        ),
+    ],
+)
+def test_a_message_missing_or_garbling_what_the_feed_needs_names_the_field(
+    text, where, error, code
+):
+    with pytest.raises(error) as refused:
+        read(text)
+
+    assert refused.value.location == where
+    assert str(refused.value).startswith(where + ": ")
+    assert refused.value.hl7_code == code
+
+
+def test_a_bad_value_is_not_echoed_into_the_error():
+    with pytest.raises(MalformedMessage) as refused:
+        read(edit(S12, "AIP", 3, "Dr Robert GE"))
+
+    assert "Robert" not in str(refused.value)
+
+
+def test_times_keep_the_senders_offset():
+    assert read(S12).start.utcoffset() == GHH.utcoffset(None)
