@@ -87,9 +87,7 @@ def _the_day_before(plan: ServicePlan, rng: random.Random, say: Say) -> Visits:
         )  # fmt: skip
         visits.setdefault(booking.provider, []).append((vid, pid, booking))
     count = sum(len(v) for v in visits.values())
-    say(
-        f"\nThe day before, 16:00  The desk books tomorrow: {len(visits)} providers, {count} visits"
-    )
+    say(f"\nMonday 16:00  The desk books Tuesday: {len(visits)} providers, {count} visits.")
     say("       Dr. Patel's 8:50 is a 60-minute pre-op work-up, the longest of the morning;")
     say("       it is on the board a day ahead, so nobody is surprised when it runs long.")
     return visits

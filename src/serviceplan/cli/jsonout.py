@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -22,8 +21,6 @@ def _plain(_: object, __: object, value: Any) -> Any:  # noqa: ANN401 (any field
         return {"amount": str(value.amount), "currency": value.currency}
     if isinstance(value, timedelta):
         return int(value.total_seconds() // 60)
-    if isinstance(value, Decimal):
-        return str(value)
     return value
 
 
@@ -31,9 +28,7 @@ def plain(record: Any) -> Any:  # noqa: ANN401 (an attrs record, or a list of th
     """Turn an attrs record (or a list of them) into JSON-ready dicts and lists."""
     if isinstance(record, list | tuple):
         return [plain(r) for r in record]
-    if attrs.has(type(record)):
-        return attrs.asdict(record, value_serializer=_plain)
-    return _plain(None, None, record)
+    return attrs.asdict(record, value_serializer=_plain)
 
 
 def dumps(value: Any) -> str:  # noqa: ANN401 (JSON-ready data)

@@ -90,9 +90,7 @@ def report(found: RecoveryReport) -> RenderableType:
     days = found.first.isoformat() + (
         "" if found.first == found.last else f" to {found.last.isoformat()}"
     )
-    causes = Table(
-        title=f"Recovery report, {days}: incidents by process cause", title_justify="left"
-    )
+    causes = Table(title="Incidents by process cause", title_justify="left")
     for name in ["cause", "opened", "resolved", "in time", "to acknowledge", "to resolve"]:
         causes.add_column(name, justify="left" if name == "cause" else "right")
     for line in found.causes:
@@ -111,7 +109,8 @@ def report(found: RecoveryReport) -> RenderableType:
     for near in found.nearest_limit:
         nearest.add_row(short(near.patient_id), str(near.total), str(near.headroom))
     note = Text(f"median minutes; in time = resolved within {found.resolve_within.days} days\n")
-    return Group(causes, note, kinds, Text(""), nearest)
+    heading = Text(f"Recovery report, {days}: {found.incidents} incident(s) opened\n", style="bold")
+    return Group(heading, causes, note, kinds, Text(""), nearest)
 
 
 def _minutes(value: int | None) -> str:

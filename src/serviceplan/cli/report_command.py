@@ -56,7 +56,8 @@ def timeline_day(board: DayBoard, first: date, last: date) -> date | None:
     """Return the day the page draws: the last in range that has begun, else the last booked."""
     days = [d for d in board.days() if first <= d <= last]
     begun = [d for d in days if any(s.has_begun for s in board.day(d))]
-    return (begun or days or [None])[-1]
+    chosen = begun or days
+    return chosen[-1] if chosen else None
 
 
 def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)

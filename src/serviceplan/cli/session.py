@@ -104,9 +104,6 @@ def caught_up(plan: ServicePlan, model: type[M], moment: datetime | None = None)
     """Return the read model caught up with the log (or built fresh as of `moment`)."""
     with progress_bar(f"reading the log into {model.name}") as tell:
         if moment is not None:
-            if moment.tzinfo is None:
-                msg = "--as-of needs a zone offset, e.g. 2026-12-01T09:00-05:00"
-                raise click.BadParameter(msg, param_hint="--as-of")
             return as_of(plan, model, moment, progress=tell)
         built = model(plan, Views.beside(plan))
         built.catch_up(tell)

@@ -21,13 +21,14 @@ from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.signs import Observation
-from serviceplan.domain.task import Task
 from serviceplan.domain.visit import Visit
 from serviceplan.read.follower import Event, Follower, stamp, unstamp
 
 AUDITED = (Patient, Visit, Incident, Offering)
 _BASES = frozenset({"Event", "Created"})
-_QUIET = frozenset({"originator_id", "originator_version", "timestamp", "at", "by", "contact"})
+_QUIET = frozenset(
+    {"originator_id", "originator_version", "originator_topic", "timestamp", "at", "by", "contact"}
+)
 
 
 @attrs.frozen
@@ -70,8 +71,6 @@ def _value(value: object) -> str | None:
         result = f"{value.level.value} about {value.topic.value}"
     elif isinstance(value, datetime):
         result = value.isoformat(timespec="minutes")
-    elif isinstance(value, Task):
-        result = f"{value.kind.value} for {value.owner}"
     elif isinstance(value, str | int) and not isinstance(value, bool):
         result = str(value)
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -54,11 +54,6 @@ class BoardRow:
         """How many minutes the visit slips (0 when it does not)."""
         slip = self.expected_start - self.booked_start
         return max(0, int(slip.total_seconds() // 60))
-
-    @property
-    def expected_end(self) -> datetime:
-        """When the visit is expected to end."""
-        return self.expected_start + timedelta(minutes=self.length)
 
     @property
     def to_call(self) -> bool:

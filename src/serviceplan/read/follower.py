@@ -19,7 +19,7 @@ from eventsourcing.utils import get_topic
 
 from serviceplan.read.views import Views
 
-PAGE = 500
+PAGE = 1000
 Progress = Callable[[int, int], None]
 """Told `(position, last)` after each page, so a command line can draw a progress bar."""
 F = TypeVar("F", bound=Callable[..., None])

@@ -33,7 +33,6 @@ class Views:
             self.connection.execute("PRAGMA synchronous=NORMAL")
             self.connection.execute("PRAGMA busy_timeout=10000")
         self.connection.execute(_POSITIONS)
-        self._depth = 0
 
     @classmethod
     def beside(cls, plan: Application[UUID]) -> Views:
@@ -47,25 +46,14 @@ class Views:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block as one write transaction (nested blocks join the outer one)."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.connection
-            finally:
-                self._depth -= 1
-            return
+        """Run a block as one write transaction: all of it is kept, or none of it."""
         self.connection.execute("BEGIN IMMEDIATE")
-        self._depth = 1
         try:
             yield self.connection
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
-        else:
-            self.connection.execute("COMMIT")
-        finally:
-            self._depth = 0
+        self.connection.execute("COMMIT")
 
     def position(self, follower: str) -> int:
         """Return the last notification id the follower has applied (0 before the first)."""
