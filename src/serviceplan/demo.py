@@ -127,14 +127,15 @@ def _late_surgeon(  # noqa: PLR0913, PLR0917 (the story's cast)
     plan.revise_delay(delay, minutes=60, by=DESK)
     _call_list(board, say)
     patel = visits[PATEL]
+    routine.run_queue([(v, b.start, b.length) for v, _, b in patel[:3]], at(9, 0))
     routine.until(at(9, 5))
     _first_slot_with_a_mug(plan, routine, patel[3][0], patel[3][1], say)
     routine.until(at(9, 20))
     afternoon = at(13, rng.choice([0, 30]))
     moved = plan.reschedule_visit(patel[4][0], start=afternoon, reason=OFFICE_REASON, by=DESK)
     say(f"09:20  The 10:10 patient would rather come back this afternoon, at {afternoon:%H:%M}.")
-    queue = [(v, b.start, b.length) for v, _, b in (patel[:3] + patel[5:])]
-    routine.run_queue([*queue, (moved, afternoon, patel[4][2].length)], at(9, 0))
+    rest = [(patel[5][0], patel[5][2].start, patel[5][2].length)]
+    routine.run_queue([*rest, (moved, afternoon, patel[4][2].length)], at(10, 50))
     routine.until(at(10, 50))
     plan.resolve_delay(delay, by=DESK)
     say("\n10:50  The pre-op work-up is done and Dr. Patel has caught up: the 11:30 starts on")

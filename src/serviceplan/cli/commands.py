@@ -58,7 +58,7 @@ def board_json(day: date | None, sections: list[ProviderBoard]) -> dict[str, Any
     return {"day": None if day is None else day.isoformat(), "providers": providers}
 
 
-@click.command()
+@click.command(short_help="Show each provider's day and the call list.")
 @db_option
 @click.option("--provider", "-p", default=None, help="only this provider's day")
 @click.option(
@@ -85,7 +85,7 @@ def board(
         stdout().print(render.board(sections))
 
 
-@click.command()
+@click.command(short_help="Show the incidents still open and what is overdue.")
 @db_option
 @as_of_option
 @json_option
@@ -108,7 +108,7 @@ def incidents(db: Path | None, moment: datetime | None, *, as_json: bool) -> Non
         stdout().print(render.incidents(found, now))
 
 
-@click.command()
+@click.command(short_help="Show who did what, and when, for a patient or an incident.")
 @db_option
 @click.option("--patient", default=None, help="a patient's id (or its first 8 characters)")
 @click.option("--incident", default=None, help="an incident's id (or its first 8 characters)")

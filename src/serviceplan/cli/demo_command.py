@@ -13,7 +13,7 @@ from serviceplan.cli.session import stdout
 from serviceplan.read import DayBoard, OpenIncidents, Recovery, Views
 
 
-@click.command()
+@click.command(short_help="Play a simulated clinic day on a SQLite file.")
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path),
     default=Path(".serviceplan/demo.sqlite3"), show_default=True,

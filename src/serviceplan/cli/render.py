@@ -90,27 +90,52 @@ def report(found: RecoveryReport) -> RenderableType:
     days = found.first.isoformat() + (
         "" if found.first == found.last else f" to {found.last.isoformat()}"
     )
-    causes = Table(title="Incidents by process cause", title_justify="left")
-    for name in ["cause", "opened", "resolved", "in time", "to acknowledge", "to resolve"]:
-        causes.add_column(name, justify="left" if name == "cause" else "right")
+    heading = Text(f"Recovery report, {days}: {found.incidents} incident(s) opened\n", style="bold")
+    return Group(heading, _causes(found), Text(""), _kinds(found), Text(""), _nearest(found))
+
+
+def _small_table(title: str, columns: Sequence[str]) -> Table:
+    table = Table(title=title, title_justify="left", min_width=48)
+    for n, name in enumerate(columns):
+        table.add_column(name, justify="left" if n == 0 else "right")
+    return table
+
+
+def _causes(found: RecoveryReport) -> RenderableType:
+    if not found.causes:
+        return Text("No incidents opened in this range.")
+    table = _small_table(
+        "Incidents by process cause",
+        ["cause", "opened", "resolved", "in time", "to acknowledge", "to resolve"],
+    )
     for line in found.causes:
-        causes.add_row(
+        table.add_row(
             line.cause, str(line.opened), str(line.resolved), f"{line.share_in_time:.0%}",
             _minutes(line.median_minutes_to_acknowledge), _minutes(line.median_minutes_to_resolve),
         )  # fmt: skip
-    kinds = Table(title="Peace offerings issued, by kind", title_justify="left")
-    for name in ["kind", "count", "total"]:
-        kinds.add_column(name, justify="left" if name == "kind" else "right")
+    note = Text(f"Medians; in time = resolved within {found.resolve_within.days} days.")
+    return Group(table, note)
+
+
+def _kinds(found: RecoveryReport) -> RenderableType:
+    if not found.offerings:
+        return Text("No peace offerings issued in this range.")
+    table = _small_table("Peace offerings issued, by kind", ["kind", "count", "total"])
     for kind in found.offerings:
-        kinds.add_row(kind.kind, str(kind.count), str(kind.total))
-    nearest = Table(title=f"Nearest the yearly limit ({found.yearly_limit})", title_justify="left")
-    for name in ["patient", "last 12 months", "headroom"]:
-        nearest.add_column(name, justify="left" if name == "patient" else "right")
+        table.add_row(kind.kind, str(kind.count), str(kind.total))
+    return table
+
+
+def _nearest(found: RecoveryReport) -> RenderableType:
+    if not found.nearest_limit:
+        return Text("No patient has offerings on their ledger for the last 12 months.")
+    table = _small_table(
+        f"Nearest the yearly limit ({found.yearly_limit})",
+        ["patient", "last 12 months", "headroom"],
+    )
     for near in found.nearest_limit:
-        nearest.add_row(short(near.patient_id), str(near.total), str(near.headroom))
-    note = Text(f"median minutes; in time = resolved within {found.resolve_within.days} days\n")
-    heading = Text(f"Recovery report, {days}: {found.incidents} incident(s) opened\n", style="bold")
-    return Group(heading, causes, note, kinds, Text(""), nearest)
+        table.add_row(short(near.patient_id), str(near.total), str(near.headroom))
+    return table
 
 
 def _minutes(value: int | None) -> str:
@@ -122,12 +147,13 @@ def audit(lines: Sequence[AuditLine]) -> RenderableType:
     if not lines:
         return Text("Nothing recorded for that record.")
     table = Table(title="Audit trail", title_justify="left", title_style="bold")
-    for name in ["#", "when", "who", "role", "record", "what", "details"]:
-        table.add_column(name)
+    for name in ["#", "when", "who", "role", "what"]:
+        table.add_column(name, no_wrap=True)
+    table.add_column("details", ratio=1)
     for line in lines:
-        when = "" if line.at is None else f"{line.at:%Y-%m-%d %H:%M}"
+        when = "" if line.at is None else f"{line.at:%m-%d %H:%M}"
         table.add_row(
             str(line.position), when, line.by or "", line.role or "",
-            f"{line.record} {short(line.record_id)}", line.what, line.detail,
+            f"{line.record} {line.what}", line.detail,
         )  # fmt: skip
     return table

@@ -76,7 +76,7 @@ def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)
     out.write_text(report_page(day, sections, found, open_incidents, now), encoding="utf-8")
 
 
-@click.command()
+@click.command(short_help="Show the recovery report for a month or any range.")
 @db_option
 @click.option(
     "--from", "first", type=DAY, default=None, help="first day [default: first on record]"
