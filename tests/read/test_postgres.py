@@ -6,8 +6,8 @@ import os
 from uuid import uuid4
 
 import pytest
-from conftest import CLINIC_ZONE, DAY, at
 
+from conftest import CLINIC_ZONE, DAY, at
 from serviceplan import Channel, ContactPoints, FixedClock, PhoneNumber, ServicePlan, Settings
 from serviceplan.read import DayBoard, Views
 
