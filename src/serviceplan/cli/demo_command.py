@@ -10,7 +10,7 @@ from rich.rule import Rule
 from serviceplan import demo as demo_day
 from serviceplan.cli import render
 from serviceplan.cli.session import stdout
-from serviceplan.read import DayBoard, OpenIncidents, Recovery, Views
+from serviceplan.read import DayBoard, OpenIncidents, Recovery, Views, catch_up_together
 
 
 @click.command(short_help="Play a simulated clinic day on a SQLite file.")
@@ -26,16 +26,13 @@ def demo(db: Path, seed: int) -> None:
     plan = demo_day.run(db, lambda line: console.print(line, markup=False), seed=seed)
     views = Views.beside(plan)
     day = demo_day.DAY.date()
+    board, recovery = DayBoard(plan, views), Recovery(plan, views)
+    open_incidents = OpenIncidents(plan, views)
+    catch_up_together([board, recovery, open_incidents])
     console.print(Rule("The board at the end of the day"))
-    board = DayBoard(plan, views)
-    board.catch_up()
     console.print(render.board(board.day(day)))
     console.print(Rule("The day's report"))
-    recovery = Recovery(plan, views)
-    recovery.catch_up()
     console.print(render.report(recovery.report(day, day)))
     console.print("")
-    open_incidents = OpenIncidents(plan, views)
-    open_incidents.catch_up()
     console.print(render.incidents(open_incidents.open(), plan.clock()))
     console.print(f"\nLook again any time: serviceplan board --db {db} --date {day}")

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import click
 
-from serviceplan import ServicePlan
 from serviceplan.cli import render
 from serviceplan.cli.jsonout import dumps, plain
 from serviceplan.cli.session import (
     as_of_option,
-    caught_up,
+    catch_up,
     db_option,
     json_option,
     open_plan,
     stdout,
+    views_for,
 )
 from serviceplan.pictures.page import report_page
 from serviceplan.read import DayBoard, OpenIncidents, Recovery, RecoveryReport
@@ -61,8 +61,8 @@ def timeline_day(board: DayBoard, first: date, last: date) -> date | None:
 
 
 def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)
-    plan: ServicePlan,
     board: DayBoard,
+    incidents: OpenIncidents,
     out: Path,
     found: RecoveryReport,
     day: date | None,
@@ -71,7 +71,7 @@ def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)
     """Write the HTML page: the timeline of `day` (see `timeline_day`), then the tables."""
     day = day or timeline_day(board, found.first, found.last)
     sections = [] if day is None else board.day(day)
-    open_incidents = caught_up(plan, OpenIncidents, moment).open()
+    open_incidents = incidents.open()
     now = moment or datetime.now(tz=UTC)
     out.write_text(report_page(day, sections, found, open_incidents, now), encoding="utf-8")
 
@@ -106,8 +106,10 @@ def report(  # noqa: PLR0913, PLR0917 (click passes one argument per option)
 ) -> None:
     """Show the recovery report: incidents by process cause, offerings, patients near the limit."""
     plan = open_plan(db)
-    recovery = caught_up(plan, Recovery, moment)
-    board = caught_up(plan, DayBoard, moment)
+    views = views_for(plan, moment)
+    recovery, board = Recovery(plan, views, until=moment), DayBoard(plan, views, until=moment)
+    incidents = OpenIncidents(plan, views, until=moment)
+    catch_up([recovery, board, incidents] if html else [recovery, board])
     if month is not None:
         if first or last:
             msg = "give --month or --from/--to, not both"
@@ -117,7 +119,7 @@ def report(  # noqa: PLR0913, PLR0917 (click passes one argument per option)
         begin, end = span_of(recovery, board, first, last)
     found = recovery.report(begin, end, yearly_limit=plan.settings.offering_yearly_limit)
     if html is not None:
-        write_page(plan, board, html, found, day and day.date(), moment)
+        write_page(board, incidents, html, found, day and day.date(), moment)
     if as_json:
         data = plain(found)
         data["incidents"] = found.incidents

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from serviceplan import ServicePlan, memory_store, sqlite_store
-from serviceplan.read import Follower, Views, as_of
+from serviceplan.read import Follower, Views, as_of, catch_up_together
 from serviceplan.store.config import PERSISTENCE_MODULE, default_db_path
 
 EXIT_OK = 0
@@ -98,6 +98,17 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             bar.update(task, completed=done, total=total)
 
         yield tell
+
+
+def views_for(plan: ServicePlan, moment: datetime | None) -> Views:
+    """Return the views beside the store, or fresh ones in memory to build as of a moment."""
+    return Views() if moment is not None else Views.beside(plan)
+
+
+def catch_up(followers: Sequence[Follower]) -> None:
+    """Catch the followers up together, with a progress bar on a terminal."""
+    with progress_bar("reading the log") as tell:
+        catch_up_together(followers, tell)
 
 
 def caught_up(plan: ServicePlan, model: type[M], moment: datetime | None = None) -> M:

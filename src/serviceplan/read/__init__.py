@@ -12,6 +12,7 @@ from serviceplan.read.follower import Follower, Progress, on
 from serviceplan.read.incidents import OpenIncident, OpenIncidents, OpenTask
 from serviceplan.read.report import Recovery
 from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, RecoveryReport
+from serviceplan.read.together import catch_up_together
 from serviceplan.read.views import Views
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "RecoveryReport",
     "Views",
     "as_of",
+    "catch_up_together",
     "on",
 ]

@@ -88,6 +88,10 @@ class Follower:
         }
         self.views.install(self.name, self.schema, self.tables, self.indexes)
 
+    def handles(self, topic: str) -> bool:
+        """Say whether this follower reads events of `topic`."""
+        return topic in self._bound
+
     @property
     def topics(self) -> tuple[str, ...]:
         """The event topics this follower reads from the log."""
@@ -119,7 +123,10 @@ class Follower:
                 progress(reached, last)
 
     def _apply(self, notification: Notification) -> int:
-        event = cast("Event", self._to_event(notification))
+        return self.take(notification, cast("Event", self._to_event(notification)))
+
+    def take(self, notification: Notification, event: Event) -> int:
+        """Apply one decoded event unless it happened after `until`; return 1 if applied."""
         if self.until is not None:
             at = vars(event).get("at")
             if at is not None and at > self.until:
