@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CLINIC_ZONE, at
 from morning import book_morning
 
+from conftest import CLINIC_ZONE, at
 from serviceplan import FixedClock, ServicePlan, Settings, memory_store
 from serviceplan.read import (
     AuditTrail,
