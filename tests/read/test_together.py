@@ -39,13 +39,13 @@ def test_together_they_build_what_each_builds_alone(busy_plan):
     followers = [model(busy_plan, views, page=4) for model in MODELS]
     told = []
 
-    applied = catch_up_together(followers, lambda done, last: told.append(done))
+    applied = catch_up_together(followers, lambda done, last: told.append((done, last)))
 
     assert applied == sum(model(busy_plan).catch_up() for model in MODELS)
     for follower, model in zip(followers, MODELS, strict=True):
         assert follower.dump() == _alone(busy_plan, model)
         assert follower.position == busy_plan.event_count
-    assert told[-1] == busy_plan.event_count
+    assert told[-1] == (busy_plan.event_count, busy_plan.event_count)
     assert catch_up_together(followers) == 0
 
 
