@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from serviceplan.domain.delay import Delay
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.provider_day import ProviderDay
-from serviceplan.domain.visit import PENDING, Visit, VisitStatus
+from serviceplan.domain.visit import Visit, VisitStatus
+from serviceplan.read.board_delays import DelayProjections
 from serviceplan.read.board_rows import (
     NOTICE_OUTCOMES,
     BoardDelay,
@@ -22,12 +22,11 @@ from serviceplan.read.board_rows import (
 )
 from serviceplan.read.follower import Event, Follower, on, stamp
 
-_PENDING = tuple(s.value for s in PENDING)
 _GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED, VisitStatus.NO_SHOW})
 _ROW = """SELECT v.*, p.phone FROM board_visits v LEFT JOIN board_phones p USING (patient_id)"""
 
 
-class DayBoard(Follower):
+class DayBoard(DelayProjections, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
@@ -123,53 +122,6 @@ class DayBoard(Follower):
         self.db.execute(
             f"UPDATE board_visits SET status = ?{stamped} WHERE visit_id = ?",  # noqa: S608
             (*values, str(e.originator_id)),
-        )
-
-    # -- delays -------------------------------------------------------------------------------
-
-    @on(Delay.Announced)  # type: ignore[attr-defined]
-    def _announced(self, e: Event) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO board_delays VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            (
-                str(e.originator_id), e.provider, e.day.isoformat(), stamp(e.late_from),
-                e.minutes, e.reason, stamp(e.at),
-            ),
-        )  # fmt: skip
-        self._project(e)
-
-    @on(Delay.Revised)  # type: ignore[attr-defined]
-    def _revised(self, e: Event) -> None:
-        self.db.execute(
-            "UPDATE board_delays SET minutes = ? WHERE delay_id = ?",
-            (e.minutes, str(e.originator_id)),
-        )
-        self._clear_pending(e)
-        self._project(e)
-
-    @on(Delay.Resolved)  # type: ignore[attr-defined]
-    def _resolved(self, e: Event) -> None:
-        self.db.execute(
-            "UPDATE board_delays SET resolved_at = ? WHERE delay_id = ?",
-            (stamp(e.at), str(e.originator_id)),
-        )
-        self._clear_pending(e)
-
-    def _project(self, e: Event) -> None:
-        """Give each slipping visit its projected start, tied to the delay that moved it."""
-        delay_id = str(e.originator_id)
-        self.db.executemany(
-            "UPDATE board_visits SET projected_start = ?, delay_id = ? WHERE visit_id = ?",
-            [(stamp(s.projected_start), delay_id, str(s.visit_id)) for s in e.impact.slips],
-        )
-
-    def _clear_pending(self, e: Event) -> None:
-        """Forget the delay's projection for visits still to happen (past ones keep it)."""
-        pending = ", ".join("?" * len(_PENDING))
-        query = f"WHERE delay_id = ? AND status IN ({pending})"
-        self.db.execute(
-            f"UPDATE board_visits SET projected_start = NULL, delay_id = NULL {query}",  # noqa: S608
-            (str(e.originator_id), *_PENDING),
         )
 
     # -- patients -----------------------------------------------------------------------------
