@@ -1,151 +1,286 @@
 """A simulated clinic day that shows the backup plan at work, on a real SQLite file.
 
-Dr. Patel is back late from surgery; the delay cascades down her morning; the desk gets its call
-list; the estimate is revised; a patient upset about a bill is heard, helped, and given a small
-peace offering because the office made the mistake.
+The morning is booked the day before, a long pre-op work-up among it. Dr. Patel is back late from
+surgery; the delay cascades down her morning and the desk gets its call list; the estimate is
+revised; two patients move their visits, one to the first slot of the next morning with a mug for
+the trouble. A patient's insurer problem is solved on a three-way call, a patient upset about a
+balance is heard and helped, and a call-back is left open for the next morning. The same seed
+gives the same day, word for word.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from serviceplan import (
     CancellationReason,
-    Channel,
-    ContactPoints,
-    EmailAddress,
     Fault,
     FixedClock,
     Level,
     Money,
     Observation,
     OfferingKind,
-    PhoneNumber,
     ProcessCause,
     ServicePlan,
     Settings,
-    Staff,
     TaskKind,
     Topic,
     sqlite_store,
 )
+from serviceplan.demo_clinic import (
+    CLINIC_ZONE,
+    DAY,
+    DESK,
+    MANAGER,
+    PATEL,
+    Booking,
+    Routine,
+    at,
+    morning,
+    register,
+)
+from serviceplan.read import DayBoard, Views
 
-CLINIC_ZONE = ZoneInfo("America/New_York")
-DAY = datetime(2026, 12, 1, tzinfo=CLINIC_ZONE)
-DESK = Staff("desk-ana", "front-desk")
-MANAGER = Staff("mgr-lee", "manager")
-MORNING = [(8, 0, 30), (8, 30, 20), (8, 50, 60), (9, 50, 20), (10, 10, 30), (11, 30, 15)]
-VISIT_TYPES = ["exam", "follow-up", "cataract-preop", "dilated-exam", "visual-field", "follow-up"]
+__all__ = ["DAY", "run"]
 
 Say = Callable[[str], None]
+Visits = dict[str, list[tuple[UUID, UUID, Booking]]]
+OFFICE_REASON = CancellationReason("prov-hosp")
 
 
-def at(hour: int, minute: int = 0) -> datetime:
-    """Return a time on the demo day, in the clinic's zone."""
-    return datetime.combine(DAY.date(), time(hour, minute), tzinfo=CLINIC_ZONE)
-
-
-def run(db: Path, say: Say = print) -> ServicePlan:
+def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
     """Play the demo day into a fresh SQLite file at `db` and narrate it with `say`."""
     db.parent.mkdir(parents=True, exist_ok=True)
     for leftover in db.parent.glob(db.name + "*"):
         leftover.unlink()
-    clock = FixedClock(at(7, 0))
+    rng = random.Random(seed)  # noqa: S311 (a story's dice, not a secret)
+    clock = FixedClock(at(16, 0, days=-1))
     plan = ServicePlan(sqlite_store(db), clock=clock, settings=Settings(timezone=CLINIC_ZONE))
-    say(f"serviceplan demo: a morning at the eye clinic, recorded in {db}")
-    patients = _register(plan)
-    visits = _book_morning(plan, patients)
-    _delay(plan, clock, visits, say)
-    _upset_about_a_bill(plan, clock, patients[1], say)
-    say(f"\n{plan.event_count} events recorded; every one can be replayed.")
+    say(f"serviceplan demo, seed {seed}: a day at the eye clinic, recorded in {db}")
+    visits = _the_day_before(plan, rng, say)
+    routine = Routine(plan, clock)
+    _on_time(routine, visits, rng)
+    board = DayBoard(plan, Views.beside(plan))
+    _late_surgeon(plan, routine, visits, board, rng, say)
+    insurer = _insurer_calls(plan, routine, visits["dr-okafor"][0][1], rng, say)
+    balance = _balance_heard(plan, routine, visits["tech-rivera"][0][1], say)
+    insurer = (insurer[0], _three_way_call(plan, routine, insurer, say))
+    _balance_put_right(plan, routine, balance, rng, say)
+    _insurer_solved(plan, routine, insurer, say)
+    _call_back(plan, routine, visits["tech-rivera"][-1][1], say)
+    routine.until(at(17, 30))
+    say(f"\n17:30  The day is over: {plan.event_count} events recorded; every one can be replayed.")
     return plan
 
 
-def _register(plan: ServicePlan) -> list[UUID]:
-    ids = []
-    for n in range(len(MORNING)):
-        contact = ContactPoints(
-            PhoneNumber(f"+1555555{n:04d}"), EmailAddress(f"patient{n}@example.org")
-        )
-        pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=DESK)
-        plan.give_consent(pid, Channel.SMS, by=DESK)
-        ids.append(pid)
-    return ids
+def _the_day_before(plan: ServicePlan, rng: random.Random, say: Say) -> Visits:
+    visits: Visits = {}
+    for number, booking in enumerate(morning(rng), start=1001):
+        pid = register(plan, number)
+        vid = plan.book_visit(
+            pid, provider=booking.provider, visit_type=booking.visit_type,
+            start=booking.start, length=booking.length, by=DESK,
+        )  # fmt: skip
+        visits.setdefault(booking.provider, []).append((vid, pid, booking))
+    count = sum(len(v) for v in visits.values())
+    say(f"\nMonday 16:00  The desk books Tuesday: {len(visits)} providers, {count} visits.")
+    say("       Dr. Patel's 8:50 is a 60-minute pre-op work-up, the longest of the morning;")
+    say("       it is on the board a day ahead, so nobody is surprised when it runs long.")
+    return visits
 
 
-def _book_morning(plan: ServicePlan, patients: list[UUID]) -> list[UUID]:
-    return [
-        plan.book_visit(
-            pid, provider="dr-patel", visit_type=kind, start=at(h, m), length=length, by=DESK
-        )
-        for pid, kind, (h, m, length) in zip(patients, VISIT_TYPES, MORNING, strict=True)
-    ]
+def _on_time(routine: Routine, visits: Visits, rng: random.Random) -> None:
+    """Dr. Okafor and the visual-field room run on time; one of Dr. Okafor's patients is absent."""
+    absent = rng.randrange(1, len(visits["dr-okafor"]))
+    for provider, booked in visits.items():
+        if provider == PATEL:
+            continue
+        queue = [(v, b.start, b.length) for n, (v, _, b) in enumerate(booked) if n != absent or
+                 provider != "dr-okafor"]  # fmt: skip
+        routine.run_queue(queue, at(8, 0))
+    no_show, _, booking = visits["dr-okafor"][absent]
+    routine.add(booking.start + _minutes(20), lambda: routine.plan.mark_no_show(no_show, by=DESK))
+    first = visits[PATEL][0][0]
+    routine.add(at(7, 50), lambda: routine.plan.check_in(first, by=DESK))
 
 
-def _delay(plan: ServicePlan, clock: FixedClock, visits: list[UUID], say: Say) -> None:
-    clock.set(at(8, 0))
-    plan.check_in(visits[0], by=DESK)
+def _late_surgeon(  # noqa: PLR0913, PLR0917 (the story's cast)
+    plan: ServicePlan,
+    routine: Routine,
+    visits: Visits,
+    board: DayBoard,
+    rng: random.Random,
+    say: Say,
+) -> None:
+    routine.until(at(8, 0))
     say("\n08:00  Dr. Patel's surgery ran over: she will be 45 minutes late.")
-    delay_id = plan.announce_delay(
-        provider="dr-patel", late_from=at(8, 0), minutes=45, reason="surgery ran over", by=DESK
+    delay = plan.announce_delay(
+        provider=PATEL, late_from=at(8, 0), minutes=45, reason="surgery ran over", by=DESK
     )
-    _call_list(plan, delay_id, say)
-    clock.set(at(9, 0))
+    _call_list(board, say)
+    routine.until(at(9, 0))
     say("\n09:00  The estimate grows to 60 minutes.")
-    plan.revise_delay(delay_id, minutes=60, by=DESK)
-    _call_list(plan, delay_id, say)
-    moved = plan.reschedule_visit(
-        visits[3], start=at(13, 0), reason=CancellationReason("prov-hosp"), by=DESK
-    )
-    say(f"09:05  The 9:50 patient chose to come back at 13:00 (new visit {str(moved)[:8]}).")
-    clock.set(at(9, 5))
-    plan.start_visit(visits[0], by=DESK)
-    clock.set(at(9, 30))
-    plan.complete_visit(visits[0], by=DESK)
-    clock.set(at(11, 45))
-    plan.resolve_delay(delay_id, by=DESK)
-    say("11:45  Dr. Patel is back on schedule; the delay is resolved.")
+    plan.revise_delay(delay, minutes=60, by=DESK)
+    _call_list(board, say)
+    patel = visits[PATEL]
+    routine.run_queue([(v, b.start, b.length) for v, _, b in patel[:3]], at(9, 0))
+    routine.until(at(9, 5))
+    _first_slot_with_a_mug(plan, routine, patel[3][0], patel[3][1], say)
+    routine.until(at(9, 20))
+    afternoon = at(13, rng.choice([0, 30]))
+    moved = plan.reschedule_visit(patel[4][0], start=afternoon, reason=OFFICE_REASON, by=DESK)
+    say(f"09:20  The 10:10 patient would rather come back this afternoon, at {afternoon:%H:%M}.")
+    rest = [(patel[5][0], patel[5][2].start, patel[5][2].length)]
+    routine.run_queue([*rest, (moved, afternoon, patel[4][2].length)], at(10, 50))
+    routine.until(at(10, 50))
+    plan.resolve_delay(delay, by=DESK)
+    say("\n10:50  The pre-op work-up is done and Dr. Patel has caught up: the 11:30 starts on")
+    say("       time. The delay is resolved.")
 
 
-def _call_list(plan: ServicePlan, delay_id: UUID, say: Say) -> None:
-    delay = plan.get_delay(delay_id)
-    say(f"       {len(delay.impact)} visits slip; the desk's call list, earliest first:")
-    for slip in delay.impact.slips:
-        booked = slip.booked_start.strftime("%H:%M")
-        projected = slip.projected_start.strftime("%H:%M")
-        say(f"         booked {booked} -> now about {projected} (+{slip.minutes} min)")
+def _call_list(board: DayBoard, say: Say) -> None:
+    board.catch_up()
+    (patel,) = board.day(DAY.date(), PATEL)
+    slipping = [r for r in patel.rows if r.delay_minutes]
+    here = len([r for r in slipping if not r.to_call])
+    say(f"       {len(slipping)} visits slip. Already here, told at the desk: {here}.")
+    say("       The desk's call list, earliest first:")
+    for row in patel.call_list:
+        booked, expected = f"{row.booked_start:%H:%M}", f"{row.expected_start:%H:%M}"
+        say(f"         {row.phone}  booked {booked} -> about {expected} (+{row.delay_minutes} min)")
 
 
-def _upset_about_a_bill(plan: ServicePlan, clock: FixedClock, patient: UUID, say: Say) -> None:
-    clock.set(at(12, 15))
-    say("\n12:15  A patient at the desk is upset about a balance on their bill.")
+def _first_slot_with_a_mug(
+    plan: ServicePlan, routine: Routine, visit: UUID, patient: UUID, say: Say
+) -> None:
     incident = plan.open_incident(
-        patient,
-        observation=Observation(Level.UPSET, Topic.BALANCE),
-        need="understand an unexpected balance",
-        by=DESK,
-    )
+        patient, observation=Observation(Level.UPSET, Topic.WAIT), visit_id=visit,
+        need="a visit that does not take the whole morning", by=DESK,
+    )  # fmt: skip
+    routine.later(2)
+    plan.take_step(incident, "acknowledge", by=DESK)
+    routine.later(3)
+    plan.reschedule_visit(visit, start=at(8, 0, days=1), reason=OFFICE_REASON, by=DESK)
+    plan.set_cause(incident, ProcessCause.WAIT, by=DESK)
+    plan.determine_fault(incident, Fault.OFFICE, by=MANAGER)
+    routine.later(5)
+    for kind, value, item in [
+        (OfferingKind.FIRST_MORNING_SLOT, "0.00", "first-slot"),
+        (OfferingKind.SWAG, "8.00", "mug"),
+    ]:
+        offering = plan.propose_offering(
+            incident, kind=kind, value=Money(value), item=item, by=DESK
+        )
+        plan.approve_offering(offering, by=MANAGER)
+        plan.issue_offering(offering, by=DESK)
+    routine.later(2)
+    plan.resolve_incident(incident, outcome="moved to the first slot tomorrow; mug sent", by=DESK)
+    say("\n09:05  The 9:50 patient, upset at losing the morning, is heard first and takes")
+    say("       tomorrow's first slot at 8:00, with a clinic mug ($8.00) for the trouble: the")
+    say("       office's fault, so a peace offering within the limits.")
+
+
+def _insurer_calls(
+    plan: ServicePlan, routine: Routine, patient: UUID, rng: random.Random, say: Say
+) -> tuple[UUID, UUID]:
+    routine.until(at(11, rng.choice([5, 10, 15])))
+    say(f"\n{plan.clock():%H:%M}  A patient is upset: the insurer refused the claim for a visit.")
+    incident = plan.open_incident(
+        patient, observation=Observation(Level.UPSET, Topic.INSURANCE),
+        need="get the visit covered as promised", by=DESK,
+    )  # fmt: skip
+    routine.later(3)
     plan.take_step(incident, "acknowledge", by=DESK)
     plan.take_step(incident, "say-what-we-will-do", by=DESK)
+    call = plan.open_task(
+        incident, kind=TaskKind.CALL_INSURER, owner="billing-sam", due=at(13, 0), by=DESK
+    )
+    say("       Acknowledged; billing will call the insurer on the patient's behalf by 13:00.")
+    return incident, call
+
+
+def _three_way_call(
+    plan: ServicePlan, routine: Routine, errand: tuple[UUID, UUID], say: Say
+) -> UUID:
+    incident, call = errand
+    routine.until(at(12, 50))
+    plan.finish_task(incident, call, outcome="claim sent with an outdated member id", by=DESK)
+    say(
+        "\n12:50  The claim went out with an outdated member id; a three-way call is set for 14:30."
+    )
+    return plan.open_task(
+        incident, kind=TaskKind.THREE_WAY_CALL, owner="billing-sam", due=at(15, 0), by=DESK
+    )
+
+
+def _insurer_solved(
+    plan: ServicePlan, routine: Routine, errand: tuple[UUID, UUID], say: Say
+) -> None:
+    incident, three_way = errand
+    routine.until(at(14, 30))
+    plan.finish_task(incident, three_way, outcome="insurer reprocessed the claim", by=DESK)
+    plan.set_cause(incident, ProcessCause.PAYER, by=DESK)
+    plan.determine_fault(incident, Fault.PAYER, by=MANAGER)
+    plan.resolve_incident(incident, outcome="claim reprocessed while on the call", by=DESK)
+    say("\n14:30  On the three-way call the insurer reprocesses the claim: resolved, cause payer.")
+
+
+def _balance_heard(
+    plan: ServicePlan, routine: Routine, patient: UUID, say: Say
+) -> tuple[UUID, UUID]:
+    routine.until(at(12, 15))
+    say("\n12:15  A patient at the desk is upset about a balance on their bill.")
+    incident = plan.open_incident(
+        patient, observation=Observation(Level.UPSET, Topic.BALANCE),
+        need="understand an unexpected balance", by=DESK,
+    )  # fmt: skip
+    routine.later(1)
+    plan.take_step(incident, "acknowledge", by=DESK)
     task = plan.open_task(
         incident, kind=TaskKind.RESEARCH_BILL, owner="billing-sam", due=at(16, 0), by=DESK
     )
-    say("       Acknowledged; the desk said what it will do; billing researches the bill by 16:00.")
-    clock.set(at(14, 0))
+    say("       Acknowledged; billing researches the bill by 16:00.")
+    return incident, task
+
+
+def _balance_put_right(
+    plan: ServicePlan, routine: Routine, errand: tuple[UUID, UUID], rng: random.Random, say: Say
+) -> None:
+    incident, task = errand
+    routine.until(at(14, 0))
     plan.finish_task(incident, task, outcome="posted to the wrong visit; corrected", by=DESK)
     plan.set_cause(incident, ProcessCause.BILLING, by=DESK)
     plan.determine_fault(incident, Fault.OFFICE, by=MANAGER)
-    say("14:00  Billing found the charge posted to the wrong visit: the office's fault.")
-    offering = plan.propose_offering(
-        incident, kind=OfferingKind.SWAG, value=Money("8.00"), item="mug", by=DESK
+    value = Money(f"{rng.choice([10, 12, 15])}.00")
+    card = plan.propose_offering(
+        incident, kind=OfferingKind.RESTAURANT_GIFT_CARD, value=value, item="cafe-card", by=DESK
     )
-    plan.approve_offering(offering, by=MANAGER)
-    plan.issue_offering(offering, by=DESK)
-    total = plan.get_patient(patient).offerings_total(clock())
-    say(f"       A clinic mug ($8.00) as a peace offering; this year's total: ${total.amount}.")
+    plan.approve_offering(card, by=MANAGER)
+    plan.issue_offering(card, by=DESK)
     plan.resolve_incident(incident, outcome="balance corrected; patient thanked us", by=DESK)
-    say("       Incident resolved and recorded, with the process cause: billing.")
+    say("\n14:00  The charge was posted to the wrong visit: the office's fault. Corrected, with")
+    say(f"       a ${value.amount} card for the cafe next door. Resolved, cause billing.")
+
+
+def _call_back(plan: ServicePlan, routine: Routine, patient: UUID, say: Say) -> None:
+    routine.until(at(15, 40))
+    incident = plan.open_incident(
+        patient, observation=Observation(Level.CALM, Topic.SCHEDULING),
+        need="a clear confirmation of the next appointment", by=DESK,
+    )  # fmt: skip
+    routine.later(4)
+    plan.take_step(incident, "acknowledge", by=DESK)
+    plan.set_cause(incident, ProcessCause.COMMUNICATION, by=DESK)
+    plan.open_task(
+        incident, kind=TaskKind.CALL_BACK, owner="desk-ana", due=at(10, 0, days=1), by=DESK
+    )
+    say("\n15:40  A patient's reminder named the wrong day; the desk will call back by 10:00")
+    say("       tomorrow. The incident stays open overnight, on the manager's list.")
+
+
+def _minutes(n: int) -> timedelta:
+    return timedelta(minutes=n)

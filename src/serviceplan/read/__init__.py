@@ -1,0 +1,40 @@
+"""Read models: projections of the event log that people look at, rebuildable at any time.
+
+Each is a `Follower` that catches up from the application's notification log into SQLite tables
+(`Views`), and can be built as of a past moment with `as_of`.
+"""
+
+from serviceplan.read.as_of import as_of
+from serviceplan.read.audit import AuditLine, AuditTrail
+from serviceplan.read.board import DayBoard
+from serviceplan.read.board_rows import BoardDelay, BoardRow, Notices, ProviderBoard
+from serviceplan.read.follower import Follower, Progress, on
+from serviceplan.read.incidents import OpenIncident, OpenIncidents, OpenTask
+from serviceplan.read.report import Recovery
+from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, RecoveryReport
+from serviceplan.read.together import catch_up_together
+from serviceplan.read.views import Views
+
+__all__ = [
+    "AuditLine",
+    "AuditTrail",
+    "BoardDelay",
+    "BoardRow",
+    "CauseLine",
+    "DayBoard",
+    "Follower",
+    "KindLine",
+    "LimitLine",
+    "Notices",
+    "OpenIncident",
+    "OpenIncidents",
+    "OpenTask",
+    "Progress",
+    "ProviderBoard",
+    "Recovery",
+    "RecoveryReport",
+    "Views",
+    "as_of",
+    "catch_up_together",
+    "on",
+]

@@ -1,0 +1,194 @@
+"""The day board: per provider and day, each visit's booked and projected start, and the call list.
+
+Notices and the patient's choice arrive as Patient events of their own; their handlers record
+them on a visit's row through `note_notice` and `note_choice`, and the board shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from serviceplan.domain.patient import Patient
+from serviceplan.domain.provider_day import ProviderDay
+from serviceplan.domain.visit import Visit, VisitStatus
+from serviceplan.read.board_delays import DelayProjections
+from serviceplan.read.board_rows import (
+    NOTICE_OUTCOMES,
+    BoardDelay,
+    BoardRow,
+    ProviderBoard,
+    delay_from,
+    row_from,
+)
+from serviceplan.read.follower import Event, Follower, on, stamp
+
+_GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED, VisitStatus.NO_SHOW})
+_ROW = """SELECT v.*, p.phone FROM board_visits v LEFT JOIN board_phones p USING (patient_id)"""
+
+
+class DayBoard(DelayProjections, Follower):
+    """What the front desk sees: every provider's day as it stands, and whom to call."""
+
+    name = "board"
+    schema = 1
+    tables = {  # noqa: RUF012 (read-only class data)
+        "board_visits": """CREATE TABLE IF NOT EXISTS board_visits (
+            visit_id TEXT PRIMARY KEY, patient_id TEXT, provider TEXT, day TEXT,
+            visit_type TEXT, booked_start TEXT, length INTEGER, status TEXT,
+            projected_start TEXT, delay_id TEXT, checked_in_at TEXT, started_at TEXT,
+            completed_at TEXT, moved_from TEXT, moved_to TEXT,
+            notices_owed INTEGER DEFAULT 0, notices_delivered INTEGER DEFAULT 0,
+            notices_failed INTEGER DEFAULT 0, last_told_at TEXT, choice TEXT)""",
+        "board_days": """CREATE TABLE IF NOT EXISTS board_days (
+            day_id TEXT PRIMARY KEY, provider TEXT, day TEXT)""",
+        "board_delays": """CREATE TABLE IF NOT EXISTS board_delays (
+            delay_id TEXT PRIMARY KEY, provider TEXT, day TEXT, late_from TEXT,
+            minutes INTEGER, reason TEXT, announced_at TEXT, resolved_at TEXT)""",
+        "board_phones": """CREATE TABLE IF NOT EXISTS board_phones (
+            patient_id TEXT PRIMARY KEY, phone TEXT)""",
+    }
+    indexes = (
+        "CREATE INDEX IF NOT EXISTS board_visits_by_day ON board_visits (day, provider)",
+        "CREATE INDEX IF NOT EXISTS board_visits_by_delay ON board_visits (delay_id)",
+        "CREATE INDEX IF NOT EXISTS board_delays_by_day ON board_delays (day, provider)",
+    )
+
+    # -- visits -------------------------------------------------------------------------------
+
+    @on(Visit.Booked)  # type: ignore[attr-defined]
+    def _booked(self, e: Event) -> None:
+        moved_from = None if e.rescheduled_from is None else str(e.rescheduled_from)
+        self.db.execute(
+            "INSERT OR REPLACE INTO board_visits (visit_id, patient_id, provider, day, visit_type,"
+            " booked_start, length, status, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(e.originator_id), str(e.patient_id), e.provider, e.start.date().isoformat(),
+                e.visit_type, stamp(e.start), e.length, VisitStatus.BOOKED.value, moved_from,
+            ),
+        )  # fmt: skip
+
+    @on(ProviderDay.Opened)  # type: ignore[attr-defined]
+    def _day_opened(self, e: Event) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO board_days VALUES (?, ?, ?)",
+            (str(e.originator_id), e.provider, e.day.isoformat()),
+        )
+
+    @on(ProviderDay.VisitAdded)  # type: ignore[attr-defined]
+    def _on_day(self, e: Event) -> None:
+        self.db.execute(
+            "UPDATE board_visits SET day = (SELECT day FROM board_days WHERE day_id = ?)"
+            " WHERE visit_id = ?",
+            (str(e.originator_id), str(e.visit_id)),
+        )
+
+    @on(Visit.CheckedIn)  # type: ignore[attr-defined]
+    def _checked_in(self, e: Event) -> None:
+        self._status(e, VisitStatus.CHECKED_IN, "checked_in_at")
+
+    @on(Visit.Started)  # type: ignore[attr-defined]
+    def _started(self, e: Event) -> None:
+        self._status(e, VisitStatus.STARTED, "started_at")
+
+    @on(Visit.Completed)  # type: ignore[attr-defined]
+    def _completed(self, e: Event) -> None:
+        self._status(e, VisitStatus.COMPLETED, "completed_at")
+
+    @on(Visit.Cancelled)  # type: ignore[attr-defined]
+    def _cancelled(self, e: Event) -> None:
+        self._status(e, VisitStatus.CANCELLED)
+
+    @on(Visit.NoShow)  # type: ignore[attr-defined]
+    def _no_show(self, e: Event) -> None:
+        self._status(e, VisitStatus.NO_SHOW)
+
+    @on(Visit.Rescheduled)  # type: ignore[attr-defined]
+    def _rescheduled(self, e: Event) -> None:
+        self._status(e, VisitStatus.RESCHEDULED)
+        self.db.execute(
+            "UPDATE board_visits SET moved_to = ? WHERE visit_id = ?",
+            (str(e.to), str(e.originator_id)),
+        )
+
+    def _status(self, e: Event, status: VisitStatus, moment: str | None = None) -> None:
+        """Record the visit's new status and, for a step of its day, when it happened.
+
+        A visit that will not happen here (moved, cancelled, missed) no longer slips.
+        """
+        stamped = f", {moment} = ?" if moment else ""
+        if status in _GONE:
+            stamped = ", projected_start = NULL, delay_id = NULL"
+        values = (status.value, stamp(e.at)) if moment else (status.value,)
+        self.db.execute(
+            f"UPDATE board_visits SET status = ?{stamped} WHERE visit_id = ?",  # noqa: S608
+            (*values, str(e.originator_id)),
+        )
+
+    # -- patients -----------------------------------------------------------------------------
+
+    @on(Patient.Registered, Patient.ContactChanged)  # type: ignore[attr-defined]
+    def _contact(self, e: Event) -> None:
+        phone = e.contact.phone
+        self.db.execute(
+            "INSERT OR REPLACE INTO board_phones VALUES (?, ?)",
+            (str(e.originator_id), None if phone is None else phone.e164),
+        )
+
+    # -- extension points for notices and the patient's choice --------------------------------
+
+    def note_notice(self, visit_id: str, outcome: str, told_at: str | None = None) -> None:
+        """Count a notice about a visit as owed, delivered or failed (from a notice's handler).
+
+        A delivered notice also records when the patient was told, for the day's timeline.
+        """
+        if outcome not in NOTICE_OUTCOMES:
+            msg = f"a notice is one of {', '.join(NOTICE_OUTCOMES)}, not {outcome!r}"
+            raise ValueError(msg)
+        told = ", last_told_at = ?" if outcome == "delivered" else ""
+        values = (told_at,) if told else ()
+        self.db.execute(
+            f"UPDATE board_visits SET notices_{outcome} = notices_{outcome} + 1{told}"  # noqa: S608
+            " WHERE visit_id = ?",
+            (*values, visit_id),
+        )
+
+    def note_choice(self, visit_id: str, choice: str) -> None:
+        """Record what the patient chose after a delay notice (come later, keep the time...)."""
+        self.db.execute("UPDATE board_visits SET choice = ? WHERE visit_id = ?", (choice, visit_id))
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def days(self) -> list[date]:
+        """Return every day that has visits on the board, in order."""
+        rows = self.db.execute("SELECT DISTINCT day FROM board_visits ORDER BY day").fetchall()
+        return [date.fromisoformat(r[0]) for r in rows]
+
+    def providers(self, day: date) -> list[str]:
+        """Return the providers with visits on `day`, by name."""
+        rows = self.db.execute(
+            "SELECT DISTINCT provider FROM board_visits WHERE day = ? ORDER BY provider",
+            (day.isoformat(),),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def day(self, day: date, provider: str | None = None) -> list[ProviderBoard]:
+        """Return the board of `day`: one section per provider (or only `provider`'s)."""
+        names = [provider] if provider is not None else self.providers(day)
+        return [self._provider_board(name, day) for name in names]
+
+    def _provider_board(self, provider: str, day: date) -> ProviderBoard:
+        cursor = self.db.execute(
+            f"{_ROW} WHERE day = ? AND provider = ?", (day.isoformat(), provider)
+        )
+        columns = [c[0] for c in cursor.description]
+        rows: list[BoardRow] = [row_from(dict(zip(columns, r, strict=True))) for r in cursor]
+        rows.sort(key=lambda r: (r.booked_start, r.visit_id))
+        return ProviderBoard(provider, day, tuple(rows), self._delays(provider, day))
+
+    def _delays(self, provider: str, day: date) -> tuple[BoardDelay, ...]:
+        cursor = self.db.execute(
+            "SELECT * FROM board_delays WHERE day = ? AND provider = ? ORDER BY late_from",
+            (day.isoformat(), provider),
+        )
+        columns = [c[0] for c in cursor.description]
+        return tuple(delay_from(dict(zip(columns, r, strict=True))) for r in cursor)

@@ -1,0 +1,178 @@
+"""The recovery report: how the clinic handled patient problems over a month or any range.
+
+Incidents are grouped by the process that failed, never by patient; offerings are counted by
+kind with their value; the patients nearest their yearly offering limit are listed by id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from serviceplan.domain.incident import Incident, IncidentStatus
+from serviceplan.domain.money import Money
+from serviceplan.domain.offering import Offering, OfferingStatus
+from serviceplan.domain.patient import YEAR, Patient
+from serviceplan.read.follower import Event, Follower, on, stamp
+from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, RecoveryReport
+
+UNDETERMINED = "undetermined"
+
+
+class Recovery(Follower):
+    """The tables behind the recovery report, and the report for any range of days."""
+
+    name = "recovery"
+    schema = 1
+    tables = {  # noqa: RUF012 (read-only class data)
+        "rep_incidents": """CREATE TABLE IF NOT EXISTS rep_incidents (
+            incident_id TEXT PRIMARY KEY, opened_day TEXT, opened_at TEXT, cause TEXT,
+            acknowledged_at TEXT, resolved_at TEXT, status TEXT)""",
+        "rep_offerings": """CREATE TABLE IF NOT EXISTS rep_offerings (
+            offering_id TEXT PRIMARY KEY, kind TEXT, amount TEXT, currency TEXT,
+            status TEXT, issued_day TEXT)""",
+        "rep_ledger": """CREATE TABLE IF NOT EXISTS rep_ledger (
+            offering_id TEXT PRIMARY KEY, patient_id TEXT, amount TEXT, currency TEXT,
+            at_day TEXT)""",
+    }
+    indexes = (
+        "CREATE INDEX IF NOT EXISTS rep_incidents_by_day ON rep_incidents (opened_day)",
+        "CREATE INDEX IF NOT EXISTS rep_offerings_by_day ON rep_offerings (issued_day)",
+        "CREATE INDEX IF NOT EXISTS rep_ledger_by_day ON rep_ledger (at_day)",
+    )
+
+    @on(Incident.Opened)  # type: ignore[attr-defined]
+    def _opened(self, e: Event) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rep_incidents (incident_id, opened_day, opened_at, status)"
+            " VALUES (?, ?, ?, ?)",
+            (str(e.originator_id), e.at.date().isoformat(), stamp(e.at), "open"),
+        )
+
+    @on(Incident.CauseSet)  # type: ignore[attr-defined]
+    def _cause(self, e: Event) -> None:
+        self._set(e, "cause = ?", e.cause.value)
+
+    @on(Incident.StepTaken)  # type: ignore[attr-defined]
+    def _step(self, e: Event) -> None:
+        self._set(e, "acknowledged_at = COALESCE(acknowledged_at, ?)", stamp(e.at))
+
+    @on(Incident.Resolved)  # type: ignore[attr-defined]
+    def _resolved(self, e: Event) -> None:
+        self._set(e, "resolved_at = ?, status = 'resolved'", stamp(e.at))
+
+    @on(Incident.Reopened)  # type: ignore[attr-defined]
+    def _reopened(self, e: Event) -> None:
+        self._set(e, "resolved_at = NULL, status = ?", IncidentStatus.OPEN.value)
+
+    def _set(self, e: Event, assignment: str, value: str | None) -> None:
+        self.db.execute(
+            f"UPDATE rep_incidents SET {assignment} WHERE incident_id = ?",  # noqa: S608
+            (value, str(e.originator_id)),
+        )
+
+    @on(Offering.Proposed)  # type: ignore[attr-defined]
+    def _proposed(self, e: Event) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rep_offerings VALUES (?, ?, ?, ?, ?, NULL)",
+            (
+                str(e.originator_id), e.kind.value, str(e.value.amount), e.value.currency,
+                OfferingStatus.PROPOSED.value,
+            ),
+        )  # fmt: skip
+
+    @on(Offering.Approved, Offering.Declined, Offering.Withdrawn)  # type: ignore[attr-defined]
+    def _offering_moved(self, e: Event) -> None:
+        status = type(e).__name__.lower()
+        self.db.execute(
+            "UPDATE rep_offerings SET status = ? WHERE offering_id = ?",
+            (status, str(e.originator_id)),
+        )
+
+    @on(Offering.Issued)  # type: ignore[attr-defined]
+    def _issued(self, e: Event) -> None:
+        self.db.execute(
+            "UPDATE rep_offerings SET status = ?, issued_day = ? WHERE offering_id = ?",
+            (OfferingStatus.ISSUED.value, e.at.date().isoformat(), str(e.originator_id)),
+        )
+
+    @on(Patient.OfferingEntered)  # type: ignore[attr-defined]
+    def _entered(self, e: Event) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rep_ledger VALUES (?, ?, ?, ?, ?)",
+            (
+                str(e.offering_id), str(e.originator_id), str(e.value.amount), e.value.currency,
+                e.at.date().isoformat(),
+            ),
+        )  # fmt: skip
+
+    @on(Patient.OfferingReleased)  # type: ignore[attr-defined]
+    def _released(self, e: Event) -> None:
+        self.db.execute("DELETE FROM rep_ledger WHERE offering_id = ?", (str(e.offering_id),))
+
+    # -- the report ---------------------------------------------------------------------------
+
+    def span(self) -> tuple[date, date] | None:
+        """Return the first and last day with an incident opened or an offering issued."""
+        first, last = self.db.execute(
+            "SELECT MIN(day), MAX(day) FROM (SELECT opened_day AS day FROM rep_incidents"
+            " UNION ALL SELECT issued_day FROM rep_offerings WHERE issued_day IS NOT NULL)"
+        ).fetchone()
+        return None if first is None else (date.fromisoformat(first), date.fromisoformat(last))
+
+    def report(
+        self,
+        first: date,
+        last: date,
+        *,
+        resolve_within: timedelta = timedelta(days=7),
+        yearly_limit: Money | None = None,
+        nearest: int = 5,
+    ) -> RecoveryReport:
+        """Return the report of incidents opened and offerings issued from `first` to `last`."""
+        limit = yearly_limit or Money("75.00")
+        return RecoveryReport(
+            first=first, last=last, causes=self._causes(first, last, resolve_within),
+            offerings=self._kinds(first, last), nearest_limit=self._nearest(last, limit, nearest),
+            resolve_within=resolve_within, yearly_limit=limit,
+        )  # fmt: skip
+
+    def _causes(self, first: date, last: date, within: timedelta) -> tuple[CauseLine, ...]:
+        lines: dict[str, list[tuple[datetime, str | None, str | None]]] = defaultdict(list)
+        for cause, opened, acknowledged, resolved in self.db.execute(
+            "SELECT cause, opened_at, acknowledged_at, resolved_at FROM rep_incidents"
+            " WHERE opened_day BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        ):
+            lines[cause or UNDETERMINED].append(
+                (datetime.fromisoformat(opened), acknowledged, resolved)
+            )
+        return tuple(
+            CauseLine.of(cause, incidents, within) for cause, incidents in sorted(lines.items())
+        )
+
+    def _kinds(self, first: date, last: date) -> tuple[KindLine, ...]:
+        totals: dict[tuple[str, str], tuple[int, Decimal]] = {}
+        for kind, amount, currency in self.db.execute(
+            "SELECT kind, amount, currency FROM rep_offerings"
+            " WHERE status = 'issued' AND issued_day BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        ):
+            count, total = totals.get((kind, currency), (0, Decimal(0)))
+            totals[kind, currency] = (count + 1, total + Decimal(amount))
+        return tuple(
+            KindLine(kind, count, Money(total, currency))
+            for (kind, currency), (count, total) in sorted(totals.items())
+        )
+
+    def _nearest(self, last: date, limit: Money, count: int) -> tuple[LimitLine, ...]:
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for patient_id, amount in self.db.execute(
+            "SELECT patient_id, amount FROM rep_ledger"
+            " WHERE at_day > ? AND at_day <= ? AND currency = ?",
+            ((last - YEAR).isoformat(), last.isoformat(), limit.currency),
+        ):
+            totals[patient_id] += Decimal(amount)
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:count]
+        return tuple(LimitLine(pid, Money(total, limit.currency), limit) for pid, total in ranked)

@@ -1,0 +1,95 @@
+"""The lines of the recovery report: by process cause, by offering kind, nearest the limit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from statistics import median
+
+import attrs
+
+from serviceplan.domain.money import Money
+
+
+def minutes(span: timedelta) -> int:
+    """Return a span in whole minutes."""
+    return int(span.total_seconds() // 60)
+
+
+def _median_minutes(spans: Sequence[timedelta]) -> int | None:
+    return int(median(minutes(s) for s in spans)) if spans else None
+
+
+@attrs.frozen
+class CauseLine:
+    """Incidents opened in the range whose failed process was `cause`."""
+
+    cause: str
+    opened: int
+    resolved: int
+    resolved_in_time: int
+    median_minutes_to_acknowledge: int | None
+    median_minutes_to_resolve: int | None
+
+    @property
+    def share_in_time(self) -> float:
+        """Share of the incidents resolved within the deadline (0 to 1)."""
+        return self.resolved_in_time / self.opened if self.opened else 0.0
+
+    @classmethod
+    def of(
+        cls,
+        cause: str,
+        incidents: Sequence[tuple[datetime, str | None, str | None]],
+        within: timedelta,
+    ) -> CauseLine:
+        """Sum up incidents given as (opened, acknowledged, resolved) stamps."""
+        to_ack = [datetime.fromisoformat(a) - o for o, a, _ in incidents if a is not None]
+        to_resolve = [datetime.fromisoformat(r) - o for o, _, r in incidents if r is not None]
+        return cls(
+            cause=cause, opened=len(incidents), resolved=len(to_resolve),
+            resolved_in_time=sum(1 for span in to_resolve if span <= within),
+            median_minutes_to_acknowledge=_median_minutes(to_ack),
+            median_minutes_to_resolve=_median_minutes(to_resolve),
+        )  # fmt: skip
+
+
+@attrs.frozen
+class KindLine:
+    """Offerings of one kind issued in the range, and what they were worth."""
+
+    kind: str
+    count: int
+    total: Money
+
+
+@attrs.frozen
+class LimitLine:
+    """A patient's offerings over the 12 months up to the end of the range, against the limit."""
+
+    patient_id: str
+    total: Money
+    limit: Money
+
+    @property
+    def headroom(self) -> Money:
+        """What may still be offered before the yearly limit."""
+        return Money(max(self.limit.amount - self.total.amount, 0), self.limit.currency)
+
+
+@attrs.frozen
+class RecoveryReport:
+    """How the clinic recovered from patient problems between two days (both included)."""
+
+    first: date
+    last: date
+    causes: tuple[CauseLine, ...]
+    offerings: tuple[KindLine, ...]
+    nearest_limit: tuple[LimitLine, ...]
+    resolve_within: timedelta
+    yearly_limit: Money
+
+    @property
+    def incidents(self) -> int:
+        """How many incidents were opened in the range."""
+        return sum(line.opened for line in self.causes)

@@ -1,0 +1,92 @@
+"""Where read models keep their tables and their positions in the log: one SQLite database.
+
+A follower's rows and its position change in the same transaction, so a crash between two pages
+of the log leaves both as they were before the page: no event is skipped or applied twice.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from serviceplan.store.config import PERSISTENCE_MODULE, SQLITE
+
+MEMORY = ":memory:"
+_POSITIONS = """CREATE TABLE IF NOT EXISTS serviceplan_positions (
+    follower TEXT PRIMARY KEY, position INTEGER NOT NULL, schema INTEGER NOT NULL)"""
+
+
+class Views:
+    """A SQLite database of read-model tables, with one position per follower."""
+
+    def __init__(self, path: str | os.PathLike[str] = MEMORY) -> None:
+        self.path = str(path)
+        self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        if self.path != MEMORY:
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=NORMAL")
+            self.connection.execute("PRAGMA busy_timeout=10000")
+        self.connection.execute(_POSITIONS)
+
+    @classmethod
+    def beside(cls, plan: Application[UUID]) -> Views:
+        """Return views in the plan's own SQLite file, or in memory for any other store."""
+        env = plan.env
+        module = env.get(f"{plan.name.upper()}_{PERSISTENCE_MODULE}") or env.get(PERSISTENCE_MODULE)
+        name = env.get(f"{plan.name.upper()}_SQLITE_DBNAME") or env.get("SQLITE_DBNAME", "")
+        if module == SQLITE and name and MEMORY not in name and not name.startswith("file:"):
+            return cls(Path(name))
+        return cls()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block as one write transaction: all of it is kept, or none of it."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def position(self, follower: str) -> int:
+        """Return the last notification id the follower has applied (0 before the first)."""
+        row = self.connection.execute(
+            "SELECT position FROM serviceplan_positions WHERE follower = ?", (follower,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_position(self, follower: str, position: int) -> None:
+        """Record how far the follower got; call it inside the transaction of its writes."""
+        self.connection.execute(
+            "UPDATE serviceplan_positions SET position = ? WHERE follower = ?",
+            (position, follower),
+        )
+
+    def install(
+        self, follower: str, schema: int, tables: Mapping[str, str], indexes: Sequence[str] = ()
+    ) -> None:
+        """Create a follower's tables; when its schema changed, drop them so it rebuilds."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT schema FROM serviceplan_positions WHERE follower = ?", (follower,)
+            ).fetchone()
+            if row is not None and row[0] != schema:
+                for name in tables:
+                    db.execute(f"DROP TABLE IF EXISTS {name}")
+                db.execute("DELETE FROM serviceplan_positions WHERE follower = ?", (follower,))
+                row = None
+            for statement in (*tables.values(), *indexes):
+                db.execute(statement)
+            if row is None:
+                db.execute("INSERT INTO serviceplan_positions VALUES (?, 0, ?)", (follower, schema))
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.connection.close()

@@ -1,0 +1,57 @@
+"""The timeline picture draws booked against actual, the delay, and who was told when."""
+
+from __future__ import annotations
+
+from helpers import DAY, at
+from serviceplan.pictures import report_page, timeline
+from serviceplan.read import DayBoard, Recovery
+
+
+def _morning(plan, desk, patient):
+    return [
+        plan.book_visit(
+            patient, provider="dr-patel", visit_type="exam", start=at(h, m), length=n, by=desk
+        )
+        for h, m, n in [(8, 0, 30), (8, 30, 20)]
+    ]
+
+
+def test_the_timeline_marks_the_delay_the_slips_and_when_a_patient_was_told(plan, desk, patient):
+    first, second = _morning(plan, desk, patient)
+    plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
+    board = DayBoard(plan)
+    board.catch_up()
+    with board.views.transaction():
+        board.note_notice(str(second), "delivered", at(8, 5).isoformat())
+
+    svg = timeline(board.day(DAY))
+
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert "45 min late: late" in svg
+    assert svg.count("+45") == 2
+    assert "<title>told 08:05</title>" in svg
+    assert "booked 08:00, 30 min" in svg
+    assert str(first)
+
+
+def test_nothing_booked_draws_nothing(plan):
+    board = DayBoard(plan)
+    board.catch_up()
+    report = Recovery(plan).report(DAY, DAY)
+
+    assert timeline(board.day(DAY)) == ""
+    assert "No visits on the board" in report_page(None, [], report, [], at(12))
+
+
+def test_names_are_escaped_on_the_page(plan, desk, patient):
+    _morning(plan, desk, patient)
+    plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=10, reason="<b>car</b> & rain", by=desk
+    )
+    board = DayBoard(plan)
+    board.catch_up()
+
+    page = report_page(DAY, board.day(DAY), Recovery(plan).report(DAY, DAY), [], at(12))
+
+    assert "&lt;b&gt;car&lt;/b&gt; &amp; rain" in page
+    assert "<b>car</b>" not in page

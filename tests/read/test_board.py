@@ -1,0 +1,168 @@
+"""The day board follows Dr. Patel's morning through a delay, a revision and its end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from morning import book_morning
+
+from helpers import DAY, at
+from serviceplan import CancellationReason, ContactPoints, PhoneNumber, VisitStatus
+from serviceplan.read import DayBoard
+
+OFFICE = CancellationReason("prov-hosp")
+
+
+@pytest.fixture
+def morning(plan, desk, patient):
+    return book_morning(plan, desk, patient)
+
+
+@pytest.fixture
+def board(plan):
+    return DayBoard(plan)
+
+
+def patel(board):
+    board.catch_up()
+    (section,) = board.day(DAY, "dr-patel")
+    return section
+
+
+def test_the_worked_cascade_is_on_the_board(plan, desk, morning, board):
+    plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
+    )
+
+    rows = patel(board).rows
+
+    assert [r.visit_id for r in rows] == [str(v) for v in morning]
+    assert [f"{r.expected_start:%H:%M}" for r in rows] == [
+        "08:45", "09:15", "09:35", "10:35", "10:55", "11:30",
+    ]  # fmt: skip
+    assert [r.delay_minutes for r in rows] == [45, 45, 45, 45, 45, 0]
+
+
+def test_the_call_list_skips_patients_already_here_and_runs_earliest_first(
+    plan, clock, desk, morning, board
+):
+    clock.set(at(7, 55))
+    plan.check_in(morning[0], by=desk)
+    plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
+
+    section = patel(board)
+
+    assert [r.visit_id for r in section.call_list] == [str(v) for v in morning[1:5]]
+    assert section.call_list[0].phone == "+15555550100"
+    assert section.rows[0].status is VisitStatus.CHECKED_IN
+    assert section.rows[0].checked_in_at == at(7, 55)
+
+
+def test_a_revision_moves_every_slip_and_the_end_of_the_delay_clears_what_is_pending(
+    plan, clock, desk, morning, board
+):
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk
+    )
+    clock.set(at(8, 10))
+    plan.revise_delay(delay, minutes=60, by=desk)
+    assert [r.delay_minutes for r in patel(board).rows] == [60, 60, 60, 60, 60, 10]
+    clock.set(at(9))
+    plan.check_in(morning[0], by=desk)
+    plan.start_visit(morning[0], by=desk)
+
+    clock.set(at(11))
+    plan.resolve_delay(delay, by=desk)
+    section = patel(board)
+
+    assert [r.delay_minutes for r in section.rows] == [60, 0, 0, 0, 0, 0]
+    assert section.rows[0].started_at == at(9)
+    assert section.current_delay is None
+    assert section.delays[0].minutes == 60
+    assert section.delays[0].resolved_at == at(11)
+
+
+def test_a_moved_visit_stops_slipping_and_its_new_visit_joins_its_day(plan, desk, morning, board):
+    plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
+    tomorrow = datetime(2026, 12, 2, 13, tzinfo=at(8).tzinfo)
+    moved = plan.reschedule_visit(morning[3], start=tomorrow, reason=OFFICE, by=desk)
+    plan.cancel_visit(morning[4], reason=CancellationReason("pat-crs"), by=desk)
+
+    rows = patel(board).rows
+    (next_day,) = board.day(tomorrow.date())
+
+    assert rows[3].status is VisitStatus.RESCHEDULED
+    assert rows[3].moved_to == str(moved)
+    assert rows[3].delay_minutes == 0
+    assert rows[4].status is VisitStatus.CANCELLED
+    assert next_day.rows[0].moved_from == str(morning[3])
+    assert board.days() == [DAY, tomorrow.date()]
+
+
+def test_a_visit_lands_on_the_clinic_day_whatever_zone_it_was_booked_in(plan, desk, patient):
+    late_evening = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 21:00 in New York on Dec 1
+    plan.book_visit(
+        patient, provider="dr-okafor", visit_type="exam", start=late_evening, length=20, by=desk
+    )
+    board = DayBoard(plan)
+    board.catch_up()
+
+    assert board.days() == [DAY]
+    assert board.providers(DAY) == ["dr-okafor"]
+
+
+def test_the_day_runs_its_course_with_a_patient_who_never_came(plan, clock, desk, morning, board):
+    clock.set(at(8))
+    plan.check_in(morning[0], by=desk)
+    plan.start_visit(morning[0], by=desk)
+    clock.set(at(8, 30))
+    plan.complete_visit(morning[0], by=desk)
+    clock.set(at(8, 45))
+    plan.mark_no_show(morning[1], by=desk)
+
+    section = patel(board)
+
+    assert section.rows[0].status is VisitStatus.COMPLETED
+    assert section.rows[0].completed_at == at(8, 30)
+    assert section.rows[1].status is VisitStatus.NO_SHOW
+    assert section.has_begun
+
+
+@pytest.mark.usefixtures("morning")
+def test_a_new_phone_number_reaches_the_call_list(plan, desk, patient, board):
+    preferred = plan.get_patient(patient).preferred
+    new = ContactPoints(PhoneNumber("+15555550199"))
+    plan.change_contact(patient, contact=new, preferred=preferred, by=desk)
+    plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
+
+    assert patel(board).call_list[0].phone == "+15555550199"
+
+
+def test_notices_and_the_patients_choice_are_recorded_through_the_extension_points(morning, board):
+    board.catch_up()
+    first = str(morning[0])
+    with board.views.transaction():
+        board.note_notice(first, "owed")
+        board.note_notice(first, "delivered", at(8, 5).isoformat())
+        board.note_notice(str(morning[1]), "failed")
+        board.note_choice(first, "come-later")
+
+    row, second = patel(board).rows[:2]
+
+    assert (row.notices.owed, row.notices.delivered, row.notices.failed) == (1, 1, 0)
+    assert row.notices.last_told_at == at(8, 5)
+    assert row.choice == "come-later"
+    assert second.notices.failed == 1
+
+
+def test_a_notice_outcome_must_be_one_the_board_knows(morning, board):
+    board.catch_up()
+    with pytest.raises(ValueError, match="owed, delivered, failed"):
+        board.note_notice(str(morning[0]), "lost")
+
+
+def test_an_empty_store_has_an_empty_board(board):
+    assert board.catch_up() == 0
+    assert board.days() == []
+    assert board.day(DAY) == []

@@ -1,0 +1,158 @@
+"""Read models caught up step by step equal a fresh rebuild, after any sequence of commands."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+
+from helpers import CLINIC_ZONE, at
+from serviceplan import (
+    CancellationReason,
+    Channel,
+    ContactPoints,
+    Fault,
+    FixedClock,
+    Level,
+    Money,
+    Observation,
+    OfferingKind,
+    PhoneNumber,
+    ProcessCause,
+    ServicePlan,
+    Settings,
+    Staff,
+    TaskKind,
+    Topic,
+    memory_store,
+)
+from serviceplan.errors import ServicePlanError
+from serviceplan.read import AuditTrail, DayBoard, OpenIncidents, Recovery
+
+DESK = Staff("desk-ana", "front-desk")
+MANAGER = Staff("mgr-lee", "manager")
+MODELS = (DayBoard, OpenIncidents, Recovery, AuditTrail)
+providers = st.sampled_from(["dr-patel", "dr-okafor"])
+minutes = st.integers(min_value=1, max_value=90)
+
+
+class Clinic(RuleBasedStateMachine):
+    """Random clinic commands, refused ones included; the followers keep up after each."""
+
+    patients = Bundle("patients")
+    visits = Bundle("visits")
+    delays = Bundle("delays")
+    incidents = Bundle("incidents")
+    offerings = Bundle("offerings")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = FixedClock(at(7))
+        self.plan = ServicePlan(
+            memory_store(), clock=self.clock, settings=Settings(timezone=CLINIC_ZONE)
+        )
+        self.followers = [model(self.plan, page=7) for model in MODELS]
+
+    def attempt(self, command, *args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ServicePlanError:
+            return None
+
+    @rule(target=patients, n=st.integers(min_value=100, max_value=999))
+    def register(self, n):
+        contact = ContactPoints(PhoneNumber(f"+1555555{n:04d}"))
+        return self.plan.register_patient(contact=contact, preferred=Channel.SMS, by=DESK)
+
+    @rule(target=visits, patient=patients, provider=providers, start=st.integers(0, 20),
+          length=minutes)  # fmt: skip
+    def book(self, patient, provider, start, length):
+        when = max(self.clock(), at(8)) + timedelta(minutes=15 * start)
+        return self.plan.book_visit(
+            patient, provider=provider, visit_type="exam", start=when, length=length, by=DESK
+        )
+
+    @rule(visit=visits, step=st.sampled_from(["check_in", "start_visit", "complete_visit",
+                                              "mark_no_show"]))  # fmt: skip
+    def move_on(self, visit, step):
+        self.attempt(getattr(self.plan, step), visit, by=DESK)
+
+    @rule(visit=visits, office=st.booleans(), later=st.integers(1, 40))
+    def move_or_cancel(self, visit, office, later):
+        reason = CancellationReason("prov-hosp" if office else "pat-crs")
+        if later % 2:
+            self.attempt(self.plan.cancel_visit, visit, reason=reason, by=DESK)
+        else:
+            start = self.clock() + timedelta(minutes=15 * later)
+            self.attempt(self.plan.reschedule_visit, visit, start=start, reason=reason, by=DESK)
+
+    @rule(target=delays, provider=providers, late=minutes, hour=st.integers(8, 11))
+    def announce(self, provider, late, hour):
+        return self.plan.announce_delay(
+            provider=provider, late_from=at(hour), minutes=late, reason="late", by=DESK
+        )
+
+    @rule(delay=delays, late=st.integers(0, 120), resolve=st.booleans())
+    def revise_or_resolve(self, delay, late, resolve):
+        if resolve:
+            self.attempt(self.plan.resolve_delay, delay, by=DESK)
+        else:
+            self.attempt(self.plan.revise_delay, delay, minutes=late, by=DESK)
+
+    @rule(target=incidents, patient=patients, topic=st.sampled_from(Topic))
+    def open_incident(self, patient, topic):
+        observation = Observation(Level.UPSET, topic)
+        return self.plan.open_incident(patient, observation=observation, need="help", by=DESK)
+
+    @rule(incident=incidents, cause=st.sampled_from(ProcessCause), choice=st.integers(0, 5))
+    def work_on(self, incident, cause, choice):
+        plan = self.plan
+        steps = [
+            lambda: plan.take_step(incident, "acknowledge", by=DESK),
+            lambda: plan.set_cause(incident, cause, by=DESK),
+            lambda: plan.determine_fault(incident, Fault.OFFICE, by=MANAGER),
+            lambda: plan.open_task(
+                incident,
+                kind=TaskKind.CALL_BACK,
+                owner="desk-ana",
+                due=self.clock() + timedelta(hours=2),
+                by=DESK,
+            ),
+            lambda: plan.resolve_incident(incident, outcome="done", by=DESK),
+            lambda: plan.reopen_incident(incident, reason="again", by=DESK),
+        ]
+        self.attempt(steps[choice])
+
+    @rule(target=offerings, incident=incidents, value=st.integers(0, 20))
+    def propose(self, incident, value):
+        return self.attempt(
+            self.plan.propose_offering, incident, kind=OfferingKind.SWAG,
+            value=Money(f"{value}.00"), item="mug", by=DESK,
+        )  # fmt: skip
+
+    @rule(offering=offerings, step=st.sampled_from(["approve", "issue", "decline"]))
+    def settle(self, offering, step):
+        if offering is not None:
+            self.attempt(getattr(self.plan, f"{step}_offering"), offering, by=MANAGER)
+
+    @rule(minutes_later=st.integers(1, 60))
+    def time_passes(self, minutes_later):
+        self.clock.advance(minutes_later)
+
+    @invariant()
+    def followers_equal_a_fresh_rebuild(self):
+        for follower in self.followers:
+            follower.catch_up()
+            fresh = type(follower)(self.plan)
+            fresh.catch_up()
+            assert follower.dump() == fresh.dump(), follower.name
+            assert follower.position == self.plan.event_count
+
+
+TestClinic = Clinic.TestCase
+# Each step rebuilds four read models from the start: half the profile's examples is plenty.
+TestClinic.settings = settings(
+    stateful_step_count=20, max_examples=max(10, settings.default.max_examples // 2)
+)
