@@ -19,6 +19,8 @@ from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, Pho
 from serviceplan.domain.delay import Delay  # noqa: F401 (keeps the domain's modules loaded)
 from serviceplan.domain.incident import IncidentStatus
 from serviceplan.domain.money import Money
+from serviceplan.domain.notice import Notice, NoticeKind, Receipt
+from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
 from serviceplan.domain.offering import OfferingKind, OfferingStatus
 from serviceplan.domain.patient import LedgerEntry
 from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
@@ -29,11 +31,11 @@ from serviceplan.domain.visit import VisitStatus
 
 VALUE_OBJECTS: tuple[type[Any], ...] = (
     PhoneNumber, EmailAddress, ContactPoints, Money, Staff, CancellationReason, Observation,
-    Task, LedgerEntry, Slip, Impact,
+    Task, LedgerEntry, Slip, Impact, Notice, Receipt, NoticeRecord,
 )  # fmt: skip
 ENUMS: tuple[type[Enum], ...] = (
     Channel, Level, Topic, ProcessCause, Fault, TaskKind, OfferingKind, OfferingStatus,
-    VisitStatus, IncidentStatus,
+    VisitStatus, IncidentStatus, NoticeKind, NoticeStatus,
 )  # fmt: skip
 
 
