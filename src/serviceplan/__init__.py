@@ -11,6 +11,8 @@ from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, Pho
 from serviceplan.domain.delay import Delay
 from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
+from serviceplan.domain.notice import Notice, NoticeKind, Receipt, notice_key
+from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
 from serviceplan.domain.offering import Offering, OfferingKind, OfferingStatus, offering_kind
 from serviceplan.domain.patient import Patient, patient_id_for
 from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
@@ -18,6 +20,7 @@ from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.domain.visit import Visit, VisitStatus
+from serviceplan.plugins.markers import hookimpl
 from serviceplan.store.config import memory_store, sqlite_store
 
 __all__ = [
@@ -34,6 +37,10 @@ __all__ = [
     "IncidentStatus",
     "Level",
     "Money",
+    "Notice",
+    "NoticeKind",
+    "NoticeRecord",
+    "NoticeStatus",
     "Observation",
     "Offering",
     "OfferingKind",
@@ -41,6 +48,7 @@ __all__ = [
     "Patient",
     "PhoneNumber",
     "ProcessCause",
+    "Receipt",
     "ServicePlan",
     "Settings",
     "Slip",
@@ -50,7 +58,9 @@ __all__ = [
     "Topic",
     "Visit",
     "VisitStatus",
+    "hookimpl",
     "memory_store",
+    "notice_key",
     "offering_kind",
     "patient_id_for",
     "sqlite_store",

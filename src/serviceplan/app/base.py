@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    ProcessRecorder,
+    Transcoder,
+    Transcoding,
+)
 from eventsourcing.utils import Environment
 
 from serviceplan.app.clock import Clock, system_clock
 from serviceplan.app.settings import Settings
 from serviceplan.domain import checks
 from serviceplan.errors import ConcurrentUpdate, InvalidInput, NotFound
+from serviceplan.plugins import Plugins, load_plugins
 from serviceplan.store.config import with_default_store
 from serviceplan.store.transcodings import ExactJSONTranscoder, all_transcodings
 
@@ -26,19 +33,30 @@ class Base(Application[UUID]):
     """Shared machinery of `ServicePlan`: how aggregates are found, times checked, changes saved."""
 
     name = "ServicePlan"
+    recorder: ProcessRecorder
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (each is an independent, optional part of the set-up)
         self,
         env: Mapping[str, str] | None = None,
         *,
         clock: Clock = system_clock,
         settings: Settings | None = None,
         transcodings: tuple[Transcoding, ...] = (),
+        plugins: Iterable[object] = (),
+        entry_points: bool = True,
     ) -> None:
         self.clock = clock
         self.settings = settings or Settings()
         self._extra_transcodings = transcodings
         super().__init__(dict(env) if env is not None else None)
+        self.plugins: Plugins = load_plugins(
+            self.env, zone=self.settings.timezone, extra=plugins, entry_points=entry_points
+        )
+        """This application's own plugins (built-ins, installed, then `plugins`), typed."""
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """Use a process recorder: a follower (delivery) saves its position with its events."""
+        return self.factory.process_recorder()
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """Fill in the default SQLite file store when nothing else is configured."""
