@@ -43,6 +43,14 @@ def test_a_heads_up_for_a_visit_is_owed_at_once_and_expires_when_the_visit_start
     assert [r.key for r in plan.notices_owed()] == [key]
 
 
+def test_a_follow_up_after_a_visit_does_not_expire_with_it(plan, patient, visit, desk, at):
+    key = plan.request_notice(
+        patient, kind=NoticeKind.FOLLOW_UP, visit_id=visit, not_before=at(16), by=desk
+    )
+    notice = plan.get_notice(patient, key).notice
+    assert (notice.when, notice.expires, notice.not_before) == (None, None, at(16))
+
+
 def test_the_same_notice_requested_twice_is_owed_once(plan, patient, visit, desk):
     key = plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=visit, by=desk)
     before = plan.event_count

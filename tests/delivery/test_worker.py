@@ -109,10 +109,10 @@ def test_a_hung_channel_times_out_and_its_late_message_is_not_sent_twice(
 ):
     gateway = HungGateway()
     plan.plugins.register(gateway, "slow-sms")
-    worker = DeliveryWorker(plan, DeliverySettings(timeout_seconds=0.1))
+    worker = DeliveryWorker(plan, DeliverySettings(timeout_seconds=0.5))
     key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
     assert worker.run_once() == Tally(failed=1, waiting=1)
-    assert [f.error for f in events(plan, "NoticeFailed")] == ["ChannelTimeout: no answer in 0.1 s"]
+    assert [f.error for f in events(plan, "NoticeFailed")] == ["ChannelTimeout: no answer in 0.5 s"]
     gateway.release.set()
     clock.set(at(10, 5))
     assert worker.run_once() == Tally(delivered=1)

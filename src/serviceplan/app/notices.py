@@ -41,15 +41,16 @@ class Notices(Base):
     ) -> str:
         """Record that the patient is owed a notice and return its key; the same key twice is one.
 
-        The channel defaults to the patient's preferred one; for a visit, `when` defaults to its
-        start and `expires` to `when`. Without `key`, one is derived from the notice's facts.
+        The channel defaults to the patient's preferred one. A notice ahead of a visit (all but a
+        follow-up) names the visit's start unless `when` is given, and expires at that time
+        unless `expires` is given. Without `key`, one is derived from the notice's facts.
         """
         at = self._now(now)
         patient = self._load(Patient, patient_id, PatientNotFound)
         visit = self._visit_of(patient, visit_id)
-        when = when or (visit.start if visit else None)
-        if expires is None and visit is not None:
-            expires = when
+        if visit is not None and kind is not NoticeKind.FOLLOW_UP:
+            when = when or visit.start
+            expires = expires or when
         channel = channel or patient.preferred
         key = key or notice_key(kind, patient.id, channel, visit_id, when)
         notice = Notice(key, kind, patient.id, channel, visit_id, when, not_before, expires)
