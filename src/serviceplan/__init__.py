@@ -12,6 +12,8 @@ from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, Pho
 from serviceplan.domain.delay import Delay
 from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
+from serviceplan.domain.notice import Notice, NoticeKind, Receipt, notice_key
+from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
 from serviceplan.domain.offering import Offering, OfferingKind, OfferingStatus, offering_kind
 from serviceplan.domain.patient import Patient, patient_id_for
 from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
@@ -19,6 +21,7 @@ from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus, visit_id_for
+from serviceplan.plugins.markers import hookimpl
 from serviceplan.store.config import compressed, memory_store, postgres_store, sqlite_store
 from serviceplan.store.history import export_history, import_history
 from serviceplan.store.keys import encrypted, new_cipher_key
@@ -38,6 +41,10 @@ __all__ = [
     "IncidentStatus",
     "Level",
     "Money",
+    "Notice",
+    "NoticeKind",
+    "NoticeRecord",
+    "NoticeStatus",
     "Observation",
     "Offering",
     "OfferingKind",
@@ -45,6 +52,7 @@ __all__ = [
     "Patient",
     "PhoneNumber",
     "ProcessCause",
+    "Receipt",
     "ServicePlan",
     "Settings",
     "Slip",
@@ -57,9 +65,11 @@ __all__ = [
     "compressed",
     "encrypted",
     "export_history",
+    "hookimpl",
     "import_history",
     "memory_store",
     "new_cipher_key",
+    "notice_key",
     "offering_kind",
     "patient_id_for",
     "postgres_store",

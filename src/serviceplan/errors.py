@@ -135,3 +135,25 @@ class BadHistoryFile(ServicePlanError, ValueError):  # noqa: N818
         self.line = line
         self.reason = reason
         super().__init__(f"line {line}: {reason}")
+
+
+class NoticeNotFound(NotFound):
+    """The patient has no notice with that key."""
+
+    what = "notice"
+
+
+class NoticeRefused(ServicePlanError):  # noqa: N818
+    """The patient cannot get this notice: no consent, an opt-out, or no address on the channel."""
+
+
+class SlotUnavailable(ServicePlanError):  # noqa: N818
+    """The scheduler has no free time there: outside the provider's hours or already booked."""
+
+
+class InvalidPlugin(ServicePlanError):  # noqa: N818
+    """A plugin breaks the hook contract: an unknown hook name or an answer of the wrong type."""
+
+
+class NoPlugin(ServicePlanError):  # noqa: N818
+    """No plugin answers for a role (every implementation of it was disabled)."""

@@ -8,6 +8,7 @@ secrets the encryption tests look for in the raw store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from uuid import UUID
@@ -32,7 +33,10 @@ from serviceplan import (
     TaskKind,
     Topic,
 )
+from serviceplan.delivery import DeliveryWorker
 from serviceplan.domain.empowerment import EmpowermentCheck
+from serviceplan.domain.notice import NoticeKind, Receipt
+from serviceplan.plugins.markers import hookimpl
 
 ZONE = ZoneInfo("America/New_York")
 PHONE = "+15555550142"
@@ -75,6 +79,7 @@ def play(plan: ServicePlan, clock: FixedClock) -> Day:
     delay = _morning(plan, clock, visits)
     incident = _incident(plan, clock, patients[0])
     offerings = _offerings(plan, clock, incident)
+    _notices(plan, clock, patients[0])
     clock.set(at(15))
     plan.resolve_incident(incident, outcome="bill corrected; patient thanked us", by=MANAGER)
     plan.reopen_incident(incident, reason="a second letter arrived", by=DESK)
@@ -106,6 +111,8 @@ def _morning(plan: ServicePlan, clock: FixedClock, visits: list[UUID]) -> UUID:
     delay = plan.announce_delay(
         provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=DESK
     )
+    patient = plan.get_visit(visits[0]).patient_id
+    plan.request_notice(patient, kind=NoticeKind.DELAY, visit_id=visits[0], by=DESK)
     clock.set(at(8, 20))
     plan.revise_delay(delay, minutes=60, by=DESK)
     plan.cancel_visit(visits[1], reason=CancellationReason("pat-swl"), by=DESK)
@@ -157,3 +164,32 @@ def _offerings(plan: ServicePlan, clock: FixedClock, incident: UUID) -> list[UUI
     plan.decline_offering(lunch, by=DESK)
     plan.withdraw_offering(card, reason="cafe closed for renovation", by=MANAGER)
     return [mug, lunch, card]
+
+
+class FlakyMail:
+    """The clinic's e-mail gateway, busy at the first try of every message."""
+
+    def __init__(self) -> None:
+        self.tries: dict[str, int] = {}
+
+    @hookimpl
+    def serviceplan_channels(self, register: Callable[[Channel], None]) -> None:
+        register(Channel.EMAIL)
+
+    @hookimpl
+    def serviceplan_deliver_notice(self, envelope: object, key: str) -> Receipt:  # noqa: ARG002
+        self.tries[key] = self.tries.get(key, 0) + 1
+        if self.tries[key] == 1:
+            raise ConnectionError("mail gateway busy")
+        return Receipt(key, "clinic-mail", f"<{key}@clinic.example>")
+
+
+def _notices(plan: ServicePlan, clock: FixedClock, patient: UUID) -> None:
+    """The delay notice owed since 8:00 has expired; a follow-up e-mail goes on its second try."""
+    clock.set(at(14, 40))
+    plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, channel=Channel.EMAIL, by=DESK)
+    plan.plugins.register(FlakyMail(), "clinic-mail")
+    worker = DeliveryWorker(plan)
+    worker.run_once()
+    clock.set(at(14, 50))
+    worker.run_once()

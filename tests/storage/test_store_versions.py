@@ -48,7 +48,15 @@ class ReminderV2(Aggregate):
 
 def test_every_domain_aggregate_and_its_stored_events_are_found() -> None:
     names = [cls.__name__ for cls in aggregate_classes()]
-    assert names == ["Delay", "Incident", "Offering", "Patient", "ProviderDay", "Visit"]
+    assert names == [
+        "Delay",
+        "Incident",
+        "NoticeDay",
+        "Offering",
+        "Patient",
+        "ProviderDay",
+        "Visit",
+    ]
     topics = [get_topic(cls) for cls in event_classes()]
     assert "serviceplan.domain.patient:Patient.Registered" in topics
     assert not [t for t in topics if t.endswith((".Event", "Patient.Created"))]

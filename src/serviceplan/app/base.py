@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    ProcessRecorder,
+    Transcoder,
+    Transcoding,
+)
 from eventsourcing.utils import Environment
 
 from serviceplan.app.clock import Clock, system_clock
@@ -18,6 +24,7 @@ from serviceplan.app.settings import Settings
 from serviceplan.domain import checks
 from serviceplan.domain.patient import Patient
 from serviceplan.errors import ConcurrentUpdate, InvalidInput, NotFound
+from serviceplan.plugins import Plugins, load_plugins
 from serviceplan.store.config import configure
 from serviceplan.store.snapshots import snapshot_interval
 from serviceplan.store.transcodings import ExactJSONTranscoder, all_transcodings
@@ -29,14 +36,17 @@ class Base(Application[UUID]):
     """Shared machinery of `ServicePlan`: how aggregates are found, times checked, changes saved."""
 
     name = "ServicePlan"
+    recorder: ProcessRecorder
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (each is an independent, optional part of the set-up)
         self,
         env: Mapping[str, str] | None = None,
         *,
         clock: Clock = system_clock,
         settings: Settings | None = None,
         transcodings: tuple[Transcoding, ...] = (),
+        plugins: Iterable[object] = (),
+        entry_points: bool = True,
     ) -> None:
         self.clock = clock
         self.settings = settings or Settings()
@@ -47,6 +57,18 @@ class Base(Application[UUID]):
             # eventsourcing reads the intervals from the application when it saves; each
             # application keeps its own, as configured (SERVICEPLAN_SNAPSHOT_INTERVAL).
             self.snapshotting_intervals = {Patient: interval}  # type: ignore[misc]
+        self.plugins: Plugins = load_plugins(
+            self.env,
+            zone=self.settings.timezone,
+            catalogue=self.settings.catalogue,
+            extra=plugins,
+            entry_points=entry_points,
+        )
+        """This application's own plugins (built-ins, installed, then `plugins`), typed."""
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """Use a process recorder: a follower (delivery) saves its position with its events."""
+        return self.factory.process_recorder()
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """Complete the settings: default SQLite file store, key file, snapshots."""

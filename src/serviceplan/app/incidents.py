@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -13,6 +14,7 @@ from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.patient import Patient
+from serviceplan.domain.playbook import Proposal
 from serviceplan.domain.reasons import Fault, ProcessCause
 from serviceplan.domain.signs import Observation
 from serviceplan.domain.staff import Staff
@@ -193,7 +195,7 @@ class Incidents(Base):
 
     def _follow_playbook(self, incident: Incident, at: datetime, by: Staff) -> None:
         """Record the playbook's proposals for the latest sign, escalating when signs run high."""
-        proposals = playbook.next_steps(incident.observations)
+        proposals = _once_each(self.plugins.incident_steps(incident))
         if proposals:
             incident.propose_steps(proposals=proposals, at=at, by=by)
         if incident.status is IncidentStatus.OPEN and playbook.should_escalate(
@@ -209,3 +211,11 @@ class Incidents(Base):
             raise InvalidInput("cost must be Money")
         limit = self.permissions.policy(by).limit
         return check.all_yes and (cost is None or cost <= limit)
+
+
+def _once_each(proposals: Iterable[Proposal]) -> tuple[Proposal, ...]:
+    """Keep the first proposal of each step, in the order the playbooks gave them."""
+    seen: dict[str, Proposal] = {}
+    for proposal in proposals:
+        seen.setdefault(proposal.step, proposal)
+    return tuple(seen.values())

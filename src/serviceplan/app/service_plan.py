@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from serviceplan.app.delays import Delays
+from serviceplan.app.notices import Notices
 from serviceplan.app.offerings import Offerings
 from serviceplan.app.patients import Patients
 
 
-class ServicePlan(Patients, Delays, Offerings):
+class ServicePlan(Patients, Delays, Offerings, Notices):
     """A clinic's backup plan for patient problems, recorded as events.
 
     Persistence comes from the environment (eventsourcing's variables); with none set, events go
-    to a SQLite file (see `serviceplan.store.config.default_db_path`).
+    to a SQLite file (see `serviceplan.store.config.default_db_path`). Plugins come from the
+    `serviceplan` entry points and the `plugins=` argument; `plan.plugins` calls them, typed.
     """
 
     name = "ServicePlan"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid5
@@ -13,7 +14,9 @@ from eventsourcing.domain import Aggregate, event
 from serviceplan.domain import checks
 from serviceplan.domain.contact import Channel, ContactPoints
 from serviceplan.domain.money import Money
-from serviceplan.errors import InvalidInput, NotAllowedNow
+from serviceplan.domain.notice import Notice, Receipt
+from serviceplan.domain.notice_record import NoticeRecord
+from serviceplan.errors import InvalidInput, NotAllowedNow, NoticeNotFound, NoticeRefused
 
 if TYPE_CHECKING:
     from serviceplan.domain.staff import Staff
@@ -59,6 +62,7 @@ class Patient(Aggregate):
         self.consents: frozenset[Channel] = frozenset()
         self.opted_out: frozenset[Channel] = frozenset()
         self.ledger: tuple[LedgerEntry, ...] = ()
+        self.notices: tuple[NoticeRecord, ...] = ()
 
     @event("ContactChanged")
     def change_contact(
@@ -118,6 +122,59 @@ class Patient(Aggregate):
         if self._entry(offering_id) is None:
             raise NotAllowedNow("offering", "not on the ledger", "release it")
         self.ledger = tuple(e for e in self.ledger if e.offering_id != offering_id)
+
+    @event("NoticeRequested")
+    def request_notice(self, notice: Notice, at: datetime, by: Staff) -> None:
+        """Record that the clinic owes the patient `notice`, on a channel that may reach them."""
+        checks.aware(at, "at")
+        checks.staff(by)
+        if not isinstance(notice, Notice) or notice.patient_id != self.id:
+            raise InvalidInput("the notice must be a Notice for this patient")
+        if not self.can_reach(notice.channel):
+            msg = f"no consent, an opt-out or no contact point for {notice.channel.value}"
+            raise NoticeRefused(msg)
+        if self.notice(notice.key) is not None:
+            raise NotAllowedNow("notice", "already requested", "request it again")
+        self.notices = (*self.notices, NoticeRecord.requested(notice, at))
+
+    @event("NoticeDelivered")
+    def record_delivery(self, receipt: Receipt, at: datetime, by: Staff) -> None:
+        """Record a channel's receipt for an owed notice."""
+        checks.staff(by)
+        if not isinstance(receipt, Receipt):
+            raise InvalidInput("a delivery needs the channel's receipt")
+        self._change_notice(receipt.key, lambda r: r.delivered(receipt, at))
+
+    @event("NoticeFailed")
+    def record_failure(self, key: str, via: str, error: str, at: datetime, by: Staff) -> None:
+        """Record that the plugin `via` failed to deliver the notice, and how."""
+        checks.staff(by)
+        self._change_notice(key, lambda r: r.failed(via, error, at))
+
+    @event("NoticeRetryScheduled")
+    def schedule_notice(
+        self, key: str, due: datetime, reason: str, at: datetime, by: Staff
+    ) -> None:
+        """Record when the owed notice will be tried again, and why it waits."""
+        checks.staff(by)
+        self._change_notice(key, lambda r: r.rescheduled(due, reason, at))
+
+    @event("NoticeGivenUp")
+    def give_up_notice(self, key: str, reason: str, at: datetime, by: Staff) -> None:
+        """Record that no more automatic tries will be made; the front desk takes it from here."""
+        checks.staff(by)
+        self._change_notice(key, lambda r: r.given_up(reason, at))
+
+    def notice(self, key: str) -> NoticeRecord | None:
+        """Return the record of the notice with idempotency key `key`, if there is one."""
+        return next((r for r in self.notices if r.key == key), None)
+
+    def _change_notice(self, key: str, change: Callable[[NoticeRecord], NoticeRecord]) -> None:
+        record = self.notice(key)
+        if record is None:
+            raise NoticeNotFound(key)
+        new = change(record)
+        self.notices = tuple(new if r.key == key else r for r in self.notices)
 
     def can_reach(self, channel: Channel) -> bool:
         """Say whether an automated message may go to the patient on `channel` now."""

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from serviceplan.domain import checks
 from serviceplan.domain.signs import Level, Observation, Topic
 
 
@@ -17,8 +18,8 @@ from serviceplan.domain.signs import Level, Observation, Topic
 class Proposal:
     """One recommended step, with a short script staff can say in their own words."""
 
-    step: str
-    script: str
+    step: str = attrs.field(validator=lambda _, __, v: checks.code(v, "step"))
+    script: str = attrs.field(validator=lambda _, __, v: checks.text(v, "script", max_length=300))
 
 
 ACKNOWLEDGE = Proposal("acknowledge", "I can see this matters to you, and I'm glad you told me.")

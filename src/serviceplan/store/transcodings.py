@@ -19,6 +19,8 @@ from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, Pho
 from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.incident import IncidentStatus
 from serviceplan.domain.money import Money
+from serviceplan.domain.notice import Notice, NoticeKind, Receipt
+from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
 from serviceplan.domain.offering import OfferingKind, OfferingStatus
 from serviceplan.domain.patient import LedgerEntry
 from serviceplan.domain.playbook import Proposal
@@ -31,11 +33,12 @@ from serviceplan.domain.visit import DelayChoice, VisitStatus
 
 VALUE_OBJECTS: tuple[type[Any], ...] = (
     PhoneNumber, EmailAddress, ContactPoints, Money, Staff, CancellationReason, Observation,
-    Task, LedgerEntry, Slip, Impact, Proposal, EmpowermentCheck, Step,
+    Task, LedgerEntry, Slip, Impact, Proposal, EmpowermentCheck, Step, Notice, Receipt,
+    NoticeRecord,
 )  # fmt: skip
 ENUMS: tuple[type[Enum], ...] = (
     Channel, Level, Topic, ProcessCause, Fault, TaskKind, OfferingKind, OfferingStatus,
-    VisitStatus, IncidentStatus, StepStatus, DelayChoice,
+    VisitStatus, IncidentStatus, StepStatus, DelayChoice, NoticeKind, NoticeStatus,
 )  # fmt: skip
 
 

@@ -1,0 +1,140 @@
+"""One delivery attempt: decide, call each channel in its own `try`, record every outcome.
+
+The outcome events are collected on the patient and returned unsaved; the follower saves them,
+with its position in the log when it has one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+import attrs
+
+from serviceplan.app.service_plan import ServicePlan
+from serviceplan.delivery import rules, text
+from serviceplan.delivery.settings import DeliverySettings
+from serviceplan.delivery.timeout import call_with_timeout
+from serviceplan.domain.notice import Receipt
+from serviceplan.domain.notice_record import NoticeRecord
+from serviceplan.domain.patient import Patient
+from serviceplan.domain.staff import SYSTEM, Staff
+from serviceplan.plugins.calls import plugin_label
+from serviceplan.plugins.records import Envelope
+
+WORKER = Staff("delivery", SYSTEM)
+OWN_FAULT = "serviceplan"
+MAX_ERROR = 200
+
+log = logging.getLogger("serviceplan.delivery")
+
+
+@attrs.define
+class Tally:
+    """What one pass did, for the log and for tests."""
+
+    delivered: int = 0
+    failed: int = 0
+    waiting: int = 0
+    given_up: int = 0
+
+    def add(self, other: Tally) -> None:
+        """Count `other`'s outcomes in this tally too."""
+        self.delivered += other.delivered
+        self.failed += other.failed
+        self.waiting += other.waiting
+        self.given_up += other.given_up
+
+
+def error_text(error: BaseException) -> str:
+    """Describe a failure in one short line: its type and the start of its message."""
+    return f"{type(error).__name__}: {error}".strip().removesuffix(":")[:MAX_ERROR]
+
+
+class Attempt:
+    """Tries one owed notice of one patient at `now`, adding the outcome events to the patient."""
+
+    def __init__(self, plan: ServicePlan, settings: DeliverySettings, tally: Tally) -> None:
+        self.plan = plan
+        self.settings = settings
+        self.tally = tally
+
+    def run(self, patient: Patient, record: NoticeRecord, now: datetime) -> Receipt | None:
+        """Act on the notice as the rules decide; return the receipt if a channel took it."""
+        key = record.key
+        decision = rules.decide(patient, record, now, self.plan.settings.timezone, self.settings)
+        if isinstance(decision, rules.GiveUp):
+            self._give_up(patient, key, decision.reason, now)
+        elif isinstance(decision, rules.Wait):
+            patient.schedule_notice(key, decision.until, decision.reason, now, WORKER)
+            self.tally.waiting += 1
+        else:
+            return self._send(patient, record, now)
+        return None
+
+    def record_receipt(self, patient: Patient, receipt: Receipt, now: datetime) -> None:
+        """Record a delivery (also one a channel confirmed before a lost race to save it)."""
+        patient.record_delivery(receipt, now, WORKER)
+        self.tally.delivered += 1
+        log.info("notice %s delivered via %s", receipt.key, receipt.via)
+
+    def _send(self, patient: Patient, record: NoticeRecord, now: datetime) -> Receipt | None:
+        try:
+            envelope = self._envelope(patient, record)
+            names = self.plan.plugins.deliverers(record.notice.channel)
+        except Exception as error:  # noqa: BLE001 (recorded as the attempt's failure)
+            self._failed(patient, record, [(OWN_FAULT, error_text(error))], now)
+            return None
+        failures: list[tuple[str, str]] = []
+        for name in names:
+            try:
+                deliver = partial(self.plan.plugins.deliver_notice, name, envelope)
+                receipt = call_with_timeout(deliver, self.settings.timeout_seconds)
+            except Exception as error:  # noqa: BLE001 (each channel in its own try)
+                failures.append((plugin_label(name), error_text(error)))
+                continue
+            self._record_failures(patient, record.key, failures, now)
+            self.record_receipt(patient, receipt, now)
+            return receipt
+        if not names:
+            failures.append((OWN_FAULT, f"no plugin delivers on {record.notice.channel.value}"))
+        self._failed(patient, record, failures, now)
+        return None
+
+    def _envelope(self, patient: Patient, record: NoticeRecord) -> Envelope:
+        notice = record.notice
+        preparation = None
+        if notice.visit_id is not None and notice.channel in text.DETAILED:
+            visit = self.plan.get_visit(notice.visit_id)
+            preparation = self.plan.plugins.preparation(visit.visit_type, patient.language)
+        words = text.compose(notice, self.settings, self.plan.settings.timezone, preparation)
+        return Envelope(notice, text.address(patient, notice.channel), words)
+
+    def _record_failures(
+        self, patient: Patient, key: str, failures: list[tuple[str, str]], now: datetime
+    ) -> None:
+        for via, error in failures:
+            patient.record_failure(key, via, error, now, WORKER)
+            self.tally.failed += 1
+            log.warning("notice %s: %s failed (%s)", key, via, error.split(":", 1)[0])
+
+    def _failed(
+        self, patient: Patient, record: NoticeRecord, failures: list[tuple[str, str]], now: datetime
+    ) -> None:
+        """Record the failures, then a retry with backoff, or hand the notice to the desk."""
+        self._record_failures(patient, record.key, failures, now)
+        count = record.failures + len(failures)
+        if count >= self.settings.tries:
+            last = failures[-1][1].split(":", 1)[0]
+            reason = f"no channel took it in {count} tries (last: {last})"
+            self._give_up(patient, record.key, reason, now)
+            return
+        due = now + timedelta(minutes=self.settings.backoff(count))
+        patient.schedule_notice(record.key, due, "retry after a failure", now, WORKER)
+        self.tally.waiting += 1
+
+    def _give_up(self, patient: Patient, key: str, reason: str, now: datetime) -> None:
+        patient.give_up_notice(key, reason, now, WORKER)
+        self.tally.given_up += 1
+        log.warning("notice %s given up: %s", key, reason)

@@ -1,0 +1,96 @@
+"""Whether a notice may go out now: reachability, expiry, quiet hours and the per-patient limits.
+
+Pure functions of the patient's record, the notice and the time, so each rule is tested alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+
+import attrs
+
+from serviceplan.delivery.settings import DeliverySettings
+from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
+from serviceplan.domain.patient import Patient
+
+WEEK = 7
+
+
+@attrs.frozen
+class Send:
+    """Send it now."""
+
+
+@attrs.frozen
+class Wait:
+    """Try again at `until`, for `reason`."""
+
+    until: datetime
+    reason: str
+
+
+@attrs.frozen
+class GiveUp:
+    """Hand it to the front desk, for `reason`."""
+
+    reason: str
+
+
+Decision = Send | Wait | GiveUp
+
+
+def decide(
+    patient: Patient, record: NoticeRecord, now: datetime, zone: tzinfo, rules: DeliverySettings
+) -> Decision:
+    """Decide what to do with an owed notice at `now`."""
+    notice = record.notice
+    if not patient.can_reach(notice.channel):
+        return GiveUp(f"the patient cannot be reached on {notice.channel.value} any more")
+    if notice.expires is not None and now >= notice.expires:
+        return GiveUp("it expired before it could go out")
+    waits = [Wait(record.due, "scheduled")] if record.due > now else []
+    if notice.channel in rules.automated:
+        waits += [
+            w for w in (quiet_hours(now, zone, rules), limits(patient, now, zone, rules)) if w
+        ]
+    if not waits:
+        return Send()
+    wait = max(waits, key=lambda w: w.until)
+    if notice.expires is not None and wait.until >= notice.expires:
+        return GiveUp(f"it would wait ({wait.reason}) until after it expires")
+    return wait
+
+
+def quiet_hours(now: datetime, zone: tzinfo, rules: DeliverySettings) -> Wait | None:
+    """Return a wait until the sending window opens if `now` is in quiet hours."""
+    local = now.astimezone(zone)
+    moment, start, end = local.time(), rules.quiet_from, rules.quiet_until
+    quiet = (moment >= start or moment < end) if start > end else (start <= moment < end)
+    if not quiet:
+        return None
+    day = local.date() if moment < end else local.date() + timedelta(days=1)
+    return Wait(datetime.combine(day, end, zone), "quiet hours")
+
+
+def limits(patient: Patient, now: datetime, zone: tzinfo, rules: DeliverySettings) -> Wait | None:
+    """Return a wait until the patient may get another automated message, if they are at a limit."""
+    today = now.astimezone(zone).date()
+    days = sorted(
+        r.settled_at.astimezone(zone).date()
+        for r in patient.notices
+        if r.status is NoticeStatus.DELIVERED
+        and r.settled_at is not None
+        and r.notice.channel in rules.automated
+    )
+    week = [d for d in days if d > today - timedelta(days=WEEK)]
+    free: list[tuple[date, str]] = []
+    if sum(1 for d in week if d == today) >= rules.per_day:
+        free.append((today + timedelta(days=1), f"{rules.per_day} a day"))
+    if len(week) >= rules.per_week:
+        free.append(
+            (week[len(week) - rules.per_week] + timedelta(days=WEEK), f"{rules.per_week} a week")
+        )
+    if not free:
+        return None
+    day, limit = max(free)
+    return Wait(datetime.combine(day, rules.quiet_until, zone), f"the limit of {limit}")

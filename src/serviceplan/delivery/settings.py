@@ -1,0 +1,51 @@
+"""How the delivery follower behaves, with defaults from DOMAIN.md's rules for texts and calls."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import attrs
+
+from serviceplan.domain import checks
+from serviceplan.domain.contact import Channel, PhoneNumber
+
+MAX_CLINIC_NAME = 30
+
+
+def _clinic_name(_: object, __: attrs.Attribute[str], value: str) -> None:
+    checks.text(value, "clinic name", max_length=MAX_CLINIC_NAME)
+
+
+def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    checks.minutes(value, attribute.name, low=1, high=10_000)
+
+
+@attrs.frozen
+class DeliverySettings:
+    """What a clinic may tune about sending; each figure has a default from the rules it follows."""
+
+    clinic_name: str = attrs.field(default="Your clinic", validator=_clinic_name)
+    """Named in every message (TCPA); short, so a text stays within 160 characters."""
+    call_back: PhoneNumber | None = None
+    """The number patients call back; every message names it when set."""
+    automated: frozenset[Channel] = frozenset({Channel.SMS, Channel.VOICE})
+    """Channels the rules for automated texts and calls cover: quiet hours and the limits below."""
+    quiet_from: time = time(21)
+    quiet_until: time = time(9)
+    """No automated text or call from `quiet_from` until `quiet_until`, clinic time."""
+    per_day: int = attrs.field(default=1, validator=_positive)
+    per_week: int = attrs.field(default=3, validator=_positive)
+    """At most this many automated texts and calls a patient gets a day and in any 7 days."""
+    tries: int = attrs.field(default=5, validator=_positive)
+    """Failed tries before a notice is given up and handed to the front desk."""
+    backoff_minutes: int = attrs.field(default=5, validator=_positive)
+    backoff_cap_minutes: int = attrs.field(default=240, validator=_positive)
+    """The wait after the first failure; it doubles after each further one, up to the cap."""
+    timeout_seconds: float = 10.0
+    """How long a channel may take before its try counts as failed (a hung gateway)."""
+    batch_size: int = attrs.field(default=100, validator=_positive)
+    """How many events are read from the log at a time."""
+
+    def backoff(self, failures: int) -> int:
+        """Return the minutes to wait after the `failures`-th failed try."""
+        return int(min(self.backoff_minutes * 2 ** max(failures - 1, 0), self.backoff_cap_minutes))

@@ -1,0 +1,130 @@
+"""The delivery follower: it reads the event log after the save and sends what is owed.
+
+Two positions are kept in the store's tracking table:
+- requests: each `NoticeRequested` is tried once, and the outcome events are written in the same
+  transaction as the position, so a crash never skips a request nor records it twice;
+- retries: a low-water mark below which every `NoticeRetryScheduled` is settled. Retries not yet
+  due hold the mark; retries already handled are recognised from the patient's record.
+A channel may still be called twice for one notice (a crash after sending, before saving): it gets
+the same idempotency key both times and answers the second call with its first receipt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from eventsourcing.utils import get_topic
+
+from serviceplan.app.service_plan import ServicePlan
+from serviceplan.delivery.attempt import Attempt, Tally
+from serviceplan.delivery.settings import DeliverySettings
+from serviceplan.domain import checks
+from serviceplan.domain.notice import Receipt
+from serviceplan.domain.patient import Patient
+from serviceplan.errors import ConcurrentUpdate
+
+RACES = 5
+"""How often a save lost to another writer of the same patient is tried again."""
+
+log = logging.getLogger("serviceplan.delivery")
+
+
+class DeliveryWorker:
+    """Delivers the notices owed in one application's store; run one per store."""
+
+    def __init__(self, plan: ServicePlan, settings: DeliverySettings | None = None) -> None:
+        self.plan = plan
+        self.settings = settings or DeliverySettings()
+        self.requests_position = f"{plan.name}.notice-requests"
+        self.retries_position = f"{plan.name}.notice-retries"
+        self._requested = get_topic(Patient.NoticeRequested)  # type: ignore[attr-defined]
+        self._rescheduled = get_topic(Patient.NoticeRetryScheduled)  # type: ignore[attr-defined]
+
+    def run_once(self, now: datetime | None = None) -> Tally:
+        """Try every new request, then every retry that is due; return what was done."""
+        at = checks.aware(self.plan.clock() if now is None else now, "now")
+        tally = Tally()
+        self.follow_requests(at, tally)
+        self.retry_due(at, tally)
+        return tally
+
+    def run(self, stop: threading.Event, *, every: float = 30.0) -> None:
+        """Pass over the log every `every` seconds until `stop` is set; a failed pass is logged."""
+        while not stop.is_set():
+            try:
+                self.run_once()
+            except Exception:
+                log.exception("a delivery pass failed; the next one starts where it stopped")
+            stop.wait(every)
+
+    def follow_requests(self, now: datetime, tally: Tally) -> None:
+        """Try each request after the saved position, saving the position with the outcome."""
+        start = self.plan.recorder.max_tracking_id(self.requests_position) or 0
+        for notification in self._read(start, self._requested):
+            event: Any = self.plan.mapper.to_domain_event(notification)
+            tracking = Tracking(self.requests_position, notification.id)
+            self._handle(event.originator_id, event.notice.key, now, tally, tracking)
+
+    def retry_due(self, now: datetime, tally: Tally) -> None:
+        """Try each scheduled retry that is due, then raise the low-water mark as far as settled."""
+        start = self.plan.recorder.max_tracking_id(self.retries_position) or 0
+        position, hold = start, None
+        for notification in self._read(start, self._rescheduled):
+            event: Any = self.plan.mapper.to_domain_event(notification)
+            record = self.plan.get_notice(event.originator_id, event.key)
+            if record.is_owed and record.due == event.due:
+                if event.due <= now:
+                    self._handle(event.originator_id, event.key, now, tally, None)
+                elif hold is None:
+                    hold = notification.id
+            position = notification.id
+        mark = position if hold is None else hold - 1
+        if mark > start:
+            try:
+                self.plan.recorder.insert_tracking(Tracking(self.retries_position, mark))
+            except IntegrityError:
+                log.info("another delivery worker moved the retry mark first")
+
+    def _read(self, start: int, topic: str) -> Iterator[Notification]:
+        position = start
+        while batch := self.plan.recorder.select_notifications(
+            position, self.settings.batch_size, topics=[topic], inclusive_of_start=False
+        ):
+            yield from batch
+            position = batch[-1].id
+
+    def _handle(
+        self, patient_id: UUID, key: str, now: datetime, tally: Tally, tracking: Tracking | None
+    ) -> None:
+        """Attempt one notice and save the outcome; a lost race loads the patient again."""
+        receipt: Receipt | None = None
+        for _ in range(RACES):
+            done = Tally()
+            attempt = Attempt(self.plan, self.settings, done)
+            patient = self.plan.get_patient(patient_id)
+            record = patient.notice(key)
+            if record is not None and record.is_owed:
+                if receipt is None:
+                    receipt = attempt.run(patient, record, now)
+                else:
+                    attempt.record_receipt(patient, receipt, now)
+            try:
+                self.plan.events.put(patient.collect_events(), tracking=tracking)
+            except IntegrityError:
+                if tracking is not None and self._passed(tracking):
+                    return
+                continue
+            tally.add(done)
+            return
+        msg = f"notice {key}: the patient's record kept changing; it will be tried again"
+        raise ConcurrentUpdate(msg)
+
+    def _passed(self, tracking: Tracking) -> bool:
+        done = self.plan.recorder.max_tracking_id(tracking.application_name) or 0
+        return done >= tracking.notification_id

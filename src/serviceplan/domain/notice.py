@@ -1,0 +1,88 @@
+"""A notice: a message the clinic owes a patient, holding only what the message needs.
+
+The text itself is written when the notice is sent, from these facts; a notice never carries a
+diagnosis, a procedure or a visit type, so nothing of the kind can leak into a text or voicemail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID, uuid5
+
+import attrs
+
+from serviceplan.domain import checks
+from serviceplan.domain.contact import Channel
+from serviceplan.errors import InvalidInput
+
+NOTICE_NAMESPACE = UUID("3c9b7a52-61d4-4f0e-9a8b-d2e4f6a1b705")
+
+
+class NoticeKind(Enum):
+    """What a notice is for."""
+
+    HEADS_UP = "heads-up"
+    DELAY = "delay"
+    PREPARATION = "preparation"
+    RESCHEDULE_OFFER = "reschedule-offer"
+    FOLLOW_UP = "follow-up"
+
+
+def notice_key(kind: NoticeKind, *parts: object) -> str:
+    """Derive a stable idempotency key from what makes a notice unique (patient, visit, time)."""
+    kind = checks.member(kind, NoticeKind, "kind")
+    return f"{kind.value}-{uuid5(NOTICE_NAMESPACE, '/'.join(map(str, parts))).hex}"
+
+
+def _code(name: str) -> Any:  # noqa: ANN401 (an attrs validator)
+    return lambda _, __, value: checks.code(value, name)
+
+
+def _id(name: str) -> Any:  # noqa: ANN401
+    return lambda _, __, value: checks.an_id(value, name)
+
+
+def _optional_id(name: str) -> Any:  # noqa: ANN401
+    return lambda _, __, value: value is None or checks.an_id(value, name)
+
+
+def _optional_time(name: str) -> Any:  # noqa: ANN401
+    return lambda _, __, value: value is None or checks.aware(value, name)
+
+
+@attrs.frozen
+class Notice:
+    """A message owed to one patient on one channel, known everywhere by its idempotency key."""
+
+    key: str = attrs.field(validator=_code("notice key"))
+    kind: NoticeKind = attrs.field(validator=lambda _, __, v: checks.member(v, NoticeKind, "kind"))
+    patient_id: UUID = attrs.field(validator=_id("patient id"))
+    channel: Channel = attrs.field(validator=lambda _, __, v: checks.member(v, Channel, "channel"))
+    visit_id: UUID | None = attrs.field(default=None, validator=_optional_id("visit id"))
+    when: datetime | None = attrs.field(default=None, validator=_optional_time("when"))
+    """The time the message names: the visit's start, or its new estimate for a delay."""
+    not_before: datetime | None = attrs.field(default=None, validator=_optional_time("not before"))
+    """Do not send before this (a preparation notice goes out the day before, say)."""
+    expires: datetime | None = attrs.field(default=None, validator=_optional_time("expires"))
+    """After this the message is useless (the visit has started): it is given up, not sent."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.when is None and self.kind is not NoticeKind.FOLLOW_UP:
+            raise InvalidInput(f"a {self.kind.value} notice must name a time (when)")
+        if self.not_before and self.expires and self.expires <= self.not_before:
+            raise InvalidInput("a notice must expire after the time it may first be sent")
+
+
+@attrs.frozen
+class Receipt:
+    """A channel's word that it took a notice: the same key always gets the same receipt."""
+
+    key: str = attrs.field(validator=_code("notice key"))
+    via: str = attrs.field(validator=_code("via"))
+    """The plugin that delivered it."""
+    reference: str = attrs.field(
+        validator=lambda _, __, v: checks.text(v, "reference", max_length=200)
+    )
+    """The channel's own id for the message (a gateway message id, an e-mail Message-ID)."""

@@ -1,0 +1,76 @@
+"""serviceplan's plugins: hook specifications, the typed facade, built-in defaults and loading.
+
+A plugin is a module or object with functions marked `@serviceplan.hookimpl`, each named for a
+hook in `serviceplan.plugins.hookspecs`. See `docs/plugins.md`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import tzinfo
+
+from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue
+from serviceplan.plugins import builtin
+from serviceplan.plugins.facade import Plugins
+from serviceplan.plugins.loading import (
+    DISABLE,
+    ENTRY_POINT_GROUP,
+    STRICT,
+    TRACE,
+    build_manager,
+    flag,
+)
+from serviceplan.plugins.manager import PluginManager, hook_names
+from serviceplan.plugins.markers import hookimpl, hookspec
+from serviceplan.plugins.records import (
+    Booking,
+    Envelope,
+    Preparation,
+    Proposal,
+    RegisterChannel,
+    Slot,
+    StockItem,
+)
+
+__all__ = [
+    "DISABLE",
+    "ENTRY_POINT_GROUP",
+    "STRICT",
+    "TRACE",
+    "Booking",
+    "Envelope",
+    "PluginManager",
+    "Plugins",
+    "Preparation",
+    "Proposal",
+    "RegisterChannel",
+    "Slot",
+    "StockItem",
+    "hook_names",
+    "hookimpl",
+    "hookspec",
+    "load_plugins",
+]
+
+
+def load_plugins(
+    env: Mapping[str, str],
+    *,
+    zone: tzinfo,
+    catalogue: Catalogue = EYE_CLINIC,
+    extra: Iterable[object] = (),
+    entry_points: bool = True,
+) -> Plugins:
+    """Return the plugins of one application: built-ins, installed entry points, then `extra`.
+
+    An instance of a built-in class in `extra` (a `StockRoom` with the clinic's own drawer, say)
+    replaces that default.
+    """
+    extra = list(extra)
+    configured = {type(plugin) for plugin in extra}
+    defaults = [(n, p) for n, p in builtin.builtins(zone, catalogue) if type(p) not in configured]
+    manager = build_manager(env, builtins=defaults, extra=extra, load_entry_points=entry_points)
+    names = frozenset(name for name, _ in defaults) | {
+        manager.get_name(p) or "" for p in extra if isinstance(p, builtin.BUILTIN_TYPES)
+    }
+    return Plugins(manager, builtins=names, strict=flag(env, STRICT), trace=flag(env, TRACE))

@@ -1,0 +1,111 @@
+"""Every hook a clinic's plugin may implement, grouped by role; `docs/plugins.md` shows each.
+
+Call them through `plan.plugins` (the typed facade), which knows how each role is answered:
+- scheduler and offering inventory: the highest-priority plugin answers alone (a clinic's plugin
+  before the built-in default), and its errors reach the caller;
+- preparation: the first plugin that does not return None answers;
+- notification channels and playbooks: every plugin is asked, each in its own `try`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from serviceplan.domain.delay import Delay
+from serviceplan.domain.incident import Incident
+from serviceplan.domain.notice import Receipt
+from serviceplan.plugins.markers import hookspec
+from serviceplan.plugins.records import (
+    Booking,
+    Envelope,
+    Preparation,
+    Proposal,
+    RegisterChannel,
+    Slot,
+    StockItem,
+)
+
+# Notification channel
+
+
+@hookspec
+def serviceplan_channels(register: RegisterChannel) -> None:
+    """Register each channel (SMS, voice, e-mail, portal) the plugin delivers on."""
+
+
+@hookspec
+def serviceplan_deliver_notice(envelope: Envelope, key: str) -> Receipt:
+    """Send one notice and return its receipt; a key seen before gets its first receipt, unsent."""
+
+
+# Scheduler
+
+
+@hookspec(firstresult=True)
+def serviceplan_free_slots(provider: str, start: datetime, end: datetime) -> list[Slot]:
+    """Return the provider's free slots starting from `start` up to `end`, earliest first."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_first_slot_of_morning(provider: str, day: date) -> Slot | None:
+    """Return the provider's first slot of the morning of `day` if it is free, else None."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_book_slot(booking: Booking) -> str:
+    """Book the visit in the scheduling system and return its reference (the same when repeated)."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_move_booking(booking: Booking, start: datetime) -> str:
+    """Move a booked visit to `start` and return its reference."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_cancel_booking(booking: Booking) -> bool:
+    """Cancel a booked visit, returning False when the scheduler had no such booking."""
+
+
+# Offering inventory
+
+
+@hookspec(firstresult=True)
+def serviceplan_offering_stock() -> list[StockItem]:
+    """Return what the office keeps for peace offerings, with retail values and what is left."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_reserve_stock(item: str, offering_id: UUID) -> str:
+    """Hold one `item` for an offering and return the hold's reference (the same when repeated)."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_release_stock(offering_id: UUID) -> bool:
+    """Put an offering's held item back, returning False when nothing was held for it."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_issue_stock(offering_id: UUID) -> bool:
+    """Hand over an offering's held item so it leaves the stock, returning True once it has."""
+
+
+# Playbook
+
+
+@hookspec
+def serviceplan_incident_steps(incident: Incident) -> list[Proposal]:
+    """Recommend extra steps for an incident, or an empty list."""
+
+
+@hookspec
+def serviceplan_delay_steps(delay: Delay) -> list[Proposal]:
+    """Recommend extra steps for a provider's delay, or an empty list."""
+
+
+# Preparation
+
+
+@hookspec(firstresult=True)
+def serviceplan_preparation(visit_type: str, language: str) -> Preparation | None:
+    """Return what to expect from a visit type, or None to leave it to the next plugin."""
