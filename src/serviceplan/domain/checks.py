@@ -10,7 +10,7 @@ from uuid import UUID
 from serviceplan.errors import InvalidInput
 
 MAX_TEXT = 500
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 def aware(value: object, name: str) -> datetime:
@@ -38,7 +38,18 @@ def text(value: object, name: str, *, max_length: int = MAX_TEXT, empty: bool = 
         raise InvalidInput(f"{name} must not be empty")
     if len(stripped) > max_length:
         raise InvalidInput(f"{name} is longer than {max_length} characters")
+    if not storable(stripped):
+        raise InvalidInput(f"{name} holds broken Unicode (a lone surrogate) that cannot be stored")
     return stripped
+
+
+def storable(value: str) -> bool:
+    """Say whether `value` can be written as UTF-8, as every store keeps text."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def member(value: object, kind: type[Any], name: str) -> Any:  # noqa: ANN401 (an enum member)
@@ -60,7 +71,7 @@ def minutes(value: object, name: str, *, low: int = 1, high: int = 24 * 60) -> i
 
 def code(value: object, name: str) -> str:
     """Return `value` if it is a short code (a provider, a stock item, a step), not prose."""
-    if not isinstance(value, str) or not _CODE.match(value):
+    if not isinstance(value, str) or not _CODE.fullmatch(value):
         raise InvalidInput(f"{name} must be a short code of letters, digits, '.', '-' or '_'")
     return value
 

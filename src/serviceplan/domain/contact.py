@@ -9,10 +9,11 @@ from typing import Any
 
 import attrs
 
+from serviceplan.domain import checks
 from serviceplan.errors import InvalidInput
 
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class Channel(Enum):
@@ -25,13 +26,15 @@ class Channel(Enum):
 
 
 def _e164(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _E164.match(value):
+    if not isinstance(value, str) or not _E164.fullmatch(value):
         raise InvalidInput(f"phone number must be in E.164 form, like +15555550123 (got {value!r})")
 
 
 def _email(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value):  # noqa: PLR2004
+    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.fullmatch(value):  # noqa: PLR2004
         raise InvalidInput(f"not an e-mail address: {value!r}")
+    if not checks.storable(value):
+        raise InvalidInput("an e-mail address must be whole Unicode text (this one is broken)")
 
 
 @attrs.frozen

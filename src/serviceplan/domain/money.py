@@ -9,7 +9,7 @@ import attrs
 
 from serviceplan.errors import InvalidInput
 
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def _to_decimal(value: object) -> Decimal:
@@ -32,7 +32,7 @@ def _non_negative(_: object, __: attrs.Attribute[Decimal], value: Decimal) -> No
 
 
 def _currency(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _CURRENCY.match(value):
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
         raise InvalidInput(f"currency must be a three-letter ISO code like USD (got {value!r})")
 
 

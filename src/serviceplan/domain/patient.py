@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from serviceplan.domain.staff import Staff
 
 PATIENT_NAMESPACE = UUID("6f1d3c2e-8a4b-4d7e-9c1f-2b5a7e9d0c11")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 YEAR = timedelta(days=365)
 
 
@@ -32,7 +32,7 @@ def patient_id_for(external_id: str) -> UUID:
 
 
 def _language(value: object) -> str:
-    if not isinstance(value, str) or not _LANGUAGE.match(value):
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
         raise InvalidInput(f"language must be a tag like 'en' or 'es-MX' (got {value!r})")
     return value
 

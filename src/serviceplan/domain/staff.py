@@ -8,8 +8,8 @@ import attrs
 
 from serviceplan.errors import InvalidInput
 
-_ROLE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-_STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_ROLE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+_STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 FRONT_DESK = "front-desk"
 TECHNICIAN = "technician"
@@ -19,13 +19,13 @@ SYSTEM = "system"
 
 
 def _role(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _ROLE.match(value):
+    if not isinstance(value, str) or not _ROLE.fullmatch(value):
         msg = f"role must be a short lower-case name like 'front-desk' (got {value!r})"
         raise InvalidInput(msg)
 
 
 def _staff_id(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _STAFF_ID.match(value):
+    if not isinstance(value, str) or not _STAFF_ID.fullmatch(value):
         raise InvalidInput(f"staff id must be a short code, not free text (got {value!r})")
 
 

@@ -1,0 +1,224 @@
+"""Short lives of each kind of record, told straight to the domain with generated facts.
+
+Each story starts a record and takes it along one path; the paths together tell every event of
+every aggregate (`test_stored_events.py` checks that), with values drawn from `clinic_values`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from clinic_values import (
+    CODES,
+    CONTACT_POINTS,
+    IMPACTS,
+    MOMENTS,
+    MONEY,
+    OBSERVATIONS,
+    REASONS,
+    STAFF,
+    TEXTS,
+    moments_after,
+)
+from eventsourcing.domain import Aggregate
+from hypothesis import strategies as st
+
+from serviceplan import (
+    Channel,
+    ContactPoints,
+    Delay,
+    Fault,
+    Incident,
+    Offering,
+    OfferingKind,
+    Patient,
+    ProcessCause,
+    Staff,
+    TaskKind,
+    Visit,
+)
+from serviceplan.domain.provider_day import ProviderDay
+
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+Step = Callable[[Any, Draw, datetime, Staff], None]
+LANGUAGES = st.from_regex(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}", fullmatch=True)
+
+
+def _reachable(contact: ContactPoints) -> st.SearchStrategy[Channel]:
+    return st.sampled_from([c for c in Channel if contact.reaches(c)])
+
+
+def _visit(draw: Draw) -> tuple[Visit, datetime]:
+    booked_at = draw(MOMENTS)
+    start = draw(moments_after(booked_at))
+    visit = Visit(
+        patient_id=draw(st.uuids()), provider=draw(CODES), visit_type=draw(CODES), start=start,
+        length=draw(st.integers(1, 24 * 60)), at=booked_at, by=draw(STAFF),
+        rescheduled_from=draw(st.none() | st.uuids()),
+    )  # fmt: skip
+    return visit, start
+
+
+VISIT_STEPS: dict[str, Step] = {
+    "checked in": lambda v, _, at, by: v.check_in(at=at, by=by),
+    "started": lambda v, _, at, by: v.begin(at=at, by=by),
+    "completed": lambda v, _, at, by: v.complete(at=at, by=by),
+    "cancelled": lambda v, draw, at, by: v.cancel(reason=draw(REASONS), at=at, by=by),
+    "rescheduled": lambda v, draw, at, by: v.reschedule(
+        to=draw(st.uuids()), reason=draw(REASONS), at=at, by=by
+    ),
+    "marked no-show": lambda v, _, at, by: v.no_show(at=at, by=by),
+}
+
+
+def _patient(draw: Draw) -> tuple[Patient, datetime]:
+    contact, registered_at = draw(CONTACT_POINTS), draw(MOMENTS)
+    patient = Patient(
+        contact=contact, preferred=draw(_reachable(contact)), language=draw(LANGUAGES),
+        at=registered_at, by=draw(STAFF),
+    )  # fmt: skip
+    return patient, registered_at
+
+
+def _change_contact(p: Patient, draw: Draw, at: datetime, by: Staff) -> None:
+    contact = draw(CONTACT_POINTS)
+    p.change_contact(contact=contact, preferred=draw(_reachable(contact)), at=at, by=by)
+
+
+PATIENT_STEPS: dict[str, Step] = {
+    "contact changed": _change_contact,
+    "consent given": lambda p, draw, at, by: p.give_consent(
+        channel=draw(_reachable(p.contact)), at=at, by=by
+    ),
+    "consent withdrawn": lambda p, draw, at, by: p.withdraw_consent(
+        channel=draw(st.sampled_from(sorted(p.consents, key=str))), at=at, by=by
+    ),
+    "opted out": lambda p, draw, at, by: p.opt_out(
+        channel=draw(st.sampled_from(Channel)), at=at, by=by
+    ),
+    "offering entered": lambda p, draw, at, _: p.enter_offering(
+        offering_id=draw(st.uuids()), value=draw(MONEY), at=at
+    ),
+    "offering released": lambda p, _, at, __: p.release_offering(
+        offering_id=p.ledger[0].offering_id, at=at
+    ),
+}  # fmt: skip
+
+
+def _delay(draw: Draw) -> tuple[Delay, datetime]:
+    announced_at = draw(MOMENTS)
+    delay = Delay(
+        provider=draw(CODES), day=draw(st.dates()), late_from=draw(MOMENTS),
+        minutes=draw(st.integers(1, 24 * 60)), reason=draw(TEXTS), impact=draw(IMPACTS),
+        at=announced_at, by=draw(STAFF),
+    )  # fmt: skip
+    return delay, announced_at
+
+
+DELAY_STEPS: dict[str, Step] = {
+    "revised": lambda d, draw, at, by: d.revise(
+        minutes=draw(st.integers(0, 24 * 60)), impact=draw(IMPACTS), at=at, by=by
+    ),
+    "resolved": lambda d, _, at, by: d.resolve(at=at, by=by),
+}
+
+
+def _incident(draw: Draw) -> tuple[Incident, datetime]:
+    opened_at = draw(MOMENTS)
+    incident = Incident(
+        patient_id=draw(st.uuids()), visit_id=draw(st.none() | st.uuids()),
+        observation=draw(OBSERVATIONS), need=draw(TEXTS), at=opened_at, by=draw(STAFF),
+    )  # fmt: skip
+    return incident, opened_at
+
+
+def _open_task(i: Incident, draw: Draw, at: datetime, by: Staff) -> None:
+    due = at + draw(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=30)))
+    kind = draw(st.sampled_from(TaskKind))
+    i.open_task(task_id=draw(st.uuids()), kind=kind, owner=draw(CODES), due=due, at=at, by=by)
+
+
+INCIDENT_STEPS: dict[str, Step] = {
+    "observation added": lambda i, draw, at, by: i.observe(
+        observation=draw(OBSERVATIONS), at=at, by=by
+    ),
+    "cause set": lambda i, draw, at, by: i.set_cause(
+        cause=draw(st.sampled_from(ProcessCause)), at=at, by=by
+    ),
+    "step taken": lambda i, draw, at, by: i.take_step(step=draw(CODES), at=at, by=by),
+    "task opened": _open_task,
+    "task done": lambda i, draw, at, by: i.finish_task(
+        task_id=i.tasks[0].task_id, outcome=draw(TEXTS), at=at, by=by
+    ),
+    "fault determined": lambda i, draw, at, by: i.determine_fault(
+        fault=draw(st.sampled_from(Fault)), at=at, by=by
+    ),
+    "escalated": lambda i, draw, at, by: i.escalate(reason=draw(TEXTS), at=at, by=by),
+    "resolved": lambda i, draw, at, by: i.resolve(outcome=draw(TEXTS), at=at, by=by),
+    "reopened": lambda i, draw, at, by: i.reopen(reason=draw(TEXTS), at=at, by=by),
+}
+
+
+def _offering(draw: Draw) -> tuple[Offering, datetime]:
+    proposed_at = draw(MOMENTS)
+    offering = Offering(
+        patient_id=draw(st.uuids()), incident_id=draw(st.uuids()),
+        kind=draw(st.sampled_from(OfferingKind)), value=draw(MONEY), item=draw(CODES),
+        at=proposed_at, by=draw(STAFF),
+    )  # fmt: skip
+    return offering, proposed_at
+
+
+OFFERING_STEPS: dict[str, Step] = {
+    "approved": lambda o, _, at, by: o.approve(at=at, by=by),
+    "issued": lambda o, _, at, by: o.issue(at=at, by=by),
+    "declined": lambda o, _, at, by: o.decline(at=at, by=by),
+    "withdrawn": lambda o, draw, at, by: o.withdraw(reason=draw(TEXTS), at=at, by=by),
+}
+
+
+def _provider_day(draw: Draw) -> tuple[ProviderDay, datetime]:
+    return ProviderDay(provider=draw(CODES), day=draw(st.dates())), draw(MOMENTS)
+
+
+PROVIDER_DAY_STEPS: dict[str, Step] = {
+    "visit added": lambda d, draw, _, __: d.add_visit(visit_id=draw(st.uuids())),
+}
+
+Begin = Callable[[Draw], tuple[Aggregate, datetime]]
+STORIES: dict[str, tuple[Begin, dict[str, Step], Sequence[tuple[str, ...]]]] = {
+    "visit": (_visit, VISIT_STEPS, [
+        ("checked in", "started", "completed"), ("cancelled",), ("checked in", "rescheduled"),
+        ("marked no-show",),
+    ]),
+    "patient": (_patient, PATIENT_STEPS, [
+        ("contact changed", "consent given", "consent withdrawn", "opted out"),
+        ("offering entered", "offering released"),
+    ]),
+    "delay": (_delay, DELAY_STEPS, [("revised", "revised", "resolved")]),
+    "incident": (_incident, INCIDENT_STEPS, [(
+        "observation added", "cause set", "step taken", "task opened", "task done",
+        "fault determined", "escalated", "resolved", "reopened",
+    )]),
+    "offering": (_offering, OFFERING_STEPS, [
+        ("approved", "issued"), ("declined",), ("approved", "withdrawn"),
+    ]),
+    "provider day": (_provider_day, PROVIDER_DAY_STEPS, [("visit added", "visit added")]),
+}  # fmt: skip
+
+
+@st.composite
+def story(draw: Draw, kind: str, path: tuple[str, ...]) -> list[Any]:
+    """Begin a record of `kind`, take it along `path`, and return the events it recorded."""
+    begin, steps, _ = STORIES[kind]
+    record, since = begin(draw)
+    for step in path:
+        steps[step](record, draw, draw(moments_after(since)), draw(STAFF))
+    return list(record.collect_events())
+
+
+EVERY_PATH = [(kind, path) for kind, (_, _, paths) in STORIES.items() for path in paths]
+ANY_STORY = st.sampled_from(EVERY_PATH).flatmap(lambda kind_path: story(*kind_path))
+EVERY_STORY = st.tuples(*(story(kind, path) for kind, path in EVERY_PATH))
