@@ -32,5 +32,9 @@ lint: $(VENV)/.dev
 	$(BIN)/mypy --strict src
 	$(BIN)/lint-imports
 
+# Benchmarks against bare eventsourcing and raw sqlite3: writes bench/results.json, prints a table.
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) .serviceplan .pytest_cache .mypy_cache .ruff_cache .coverage
