@@ -37,5 +37,9 @@ lint: $(VENV)/.dev
 	$(BIN)/mypy --strict src $(wildcard adapters/*/src)
 	$(BIN)/lint-imports
 
+# Benchmarks against bare eventsourcing and raw sqlite3: writes bench/results.json, prints a table.
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) .serviceplan .pytest_cache .mypy_cache .ruff_cache .coverage site

@@ -1,0 +1,87 @@
+"""Workload 4, replay of one long-lived aggregate: a Patient with 5,000 events.
+
+Measured three ways on the same stored history: `get_patient` replaying every event, the same
+after eventsourcing's own `take_snapshot` (the snapshot plus nothing after it), and a raw sqlite3
+read of the patient's rows (the floor: reading without decoding or applying anything).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from uuid import UUID
+
+from bench.clinic_day import DESK
+from bench.harness import Row, Took, interleaved, row, stopwatch
+from serviceplan import Channel, ContactPoints, EmailAddress, FixedClock, PhoneNumber, ServicePlan
+from serviceplan.app.clock import system_clock
+from serviceplan.store.config import sqlite_store
+
+CONTACT = ContactPoints(PhoneNumber("+15555550100"), EmailAddress("patient@example.org"))
+CHANNELS = (Channel.SMS, Channel.EMAIL)
+BATCH = 1000
+SELECT = "SELECT state FROM stored_events WHERE originator_id=? ORDER BY originator_version"
+
+
+def snapshotting(path: Path) -> dict[str, str]:
+    """Return a SQLite file store with eventsourcing's snapshot store switched on."""
+    return {**sqlite_store(path), "IS_SNAPSHOTTING_ENABLED": "y"}
+
+
+def long_lived_patient(plan: ServicePlan, events: int) -> UUID:
+    """Register a patient whose consents then change `events - 1` times, saved in batches."""
+    patient_id = plan.register_patient(contact=CONTACT, preferred=Channel.SMS, by=DESK)
+    patient = plan.get_patient(patient_id)
+    at = plan.clock()
+    for n in range(1, events):
+        channel = CHANNELS[((n - 1) // 2) % 2]
+        if n % 2:
+            patient.give_consent(channel=channel, at=at, by=DESK)
+        else:
+            patient.withdraw_consent(channel=channel, at=at, by=DESK)
+        if n % BATCH == 0:
+            plan.save(patient)
+    plan.save(patient)
+    return patient_id
+
+
+def rows(folder: Path, events: int, repeats: int) -> list[Row]:
+    """Return the replay times with and without a snapshot, and the raw read beside them."""
+    path = folder / "patient.sqlite3"
+    plan = ServicePlan(snapshotting(path), clock=FixedClock(system_clock()))
+    patient_id = long_lived_patient(plan, events)
+    if plan.get_patient(patient_id).version != events:
+        raise RuntimeError("the patient's history is not the length asked for")
+    unsnapped = ServicePlan(sqlite_store(path))
+    plan.take_snapshot(patient_id)
+
+    def replay(app: ServicePlan) -> Took:
+        with stopwatch() as took:
+            app.get_patient(patient_id)
+        return took
+
+    medians = interleaved(
+        {
+            "full": lambda: replay(unsnapped),
+            "snapshot": lambda: replay(plan),
+            "raw": lambda: read_rows(path, patient_id, events),
+        },
+        repeats,
+    )
+    ms = {name: took.wall * 1000 for name, took in medians.items()}
+    name = f"replay one Patient of {events:,} events"
+    return [
+        row(f"{name}, no snapshot: ServicePlan vs raw sqlite3 read", ms["full"], "ms", ms["raw"]),
+        row(f"{name}: with snapshot vs without", ms["snapshot"], "ms", ms["full"]),
+    ]
+
+
+def read_rows(path: Path, patient_id: UUID, events: int) -> Took:
+    """Read the patient's rows with sqlite3 alone; return the seconds it took."""
+    connection = sqlite3.connect(path)
+    with stopwatch() as took:
+        found = connection.execute(SELECT, (patient_id.hex,)).fetchall()
+    connection.close()
+    if len(found) != events:
+        raise RuntimeError(f"read {len(found)} rows, not {events}")
+    return took

@@ -1,0 +1,102 @@
+"""`make bench` in miniature: every workload runs a tiny day and writes well-formed rows.
+
+No figure is checked against a time: the machine is shared and timings are the benchmark's
+business, not the test suite's. What is checked is the shape of what `bench/results.json` holds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+from bench.__main__ import main
+from bench.harness import KEYS, row
+
+from bench import postgres
+
+SQLITE_WORKLOADS = {
+    "day": "clinic day writes, SQLite file",
+    "cascade": "delay cascade",
+    "rebuild": "read-model rebuild",
+    "replay": "replay one Patient",
+}
+
+
+def run_quick(tmp_path: Path, workloads: str) -> dict:
+    out = tmp_path / "results.json"
+    assert (
+        main(["--quick", "--only", workloads, "--out", str(out), "--scratch", str(tmp_path)]) == 0
+    )
+    return json.loads(out.read_text(encoding="utf8"))
+
+
+def assert_well_formed(found: dict) -> None:
+    for each in found["rows"]:
+        assert tuple(each) == KEYS
+        assert each["name"]
+        assert each["unit"]
+        assert each["value"] > 0
+        assert each["baseline"] is None or each["baseline"] > 0
+        if each["baseline"] is None:
+            assert each["ratio"] is None
+        else:
+            cost = each["value"] / each["baseline"]
+            expected = 1 / cost if each["unit"].endswith("/s") else cost
+            assert math.isclose(each["ratio"], expected, rel_tol=0.01)
+
+
+def test_a_quick_run_writes_a_row_for_every_sqlite_workload(tmp_path):
+    found = run_quick(tmp_path, ",".join(SQLITE_WORKLOADS))
+
+    assert_well_formed(found)
+    names = [each["name"] for each in found["rows"]]
+    for prefix in SQLITE_WORKLOADS.values():
+        assert any(name.startswith(prefix) for name in names), prefix
+    assert found["machine"]["cores"] >= 1
+    assert found["machine"]["sqlite"]
+    assert found["machine"]["eventsourcing"].startswith("9.")
+    assert found["rebuild_store"]["events"] > 1000
+
+
+def test_the_cascade_growth_row_compares_with_linear_growth(tmp_path):
+    found = run_quick(tmp_path, "cascade")
+
+    growth = found["rows"][-1]
+    assert growth["name"].startswith("delay cascade growth, 10 to 20 visits")
+    assert growth["baseline"] == 2
+
+
+def test_a_rate_row_reads_as_a_cost_ratio_like_every_other_row():
+    assert row("faster", 200.0, "events/s", 100.0, rate=True)["ratio"] == 0.5
+    assert row("slower", 3.0, "ms", 2.0)["ratio"] == 1.5
+    assert row("alone", 3.0, "ms")["ratio"] is None
+
+
+def test_an_unknown_workload_is_refused(tmp_path):
+    with pytest.raises(SystemExit, match="unknown workload"):
+        run_quick(tmp_path, "nonsense")
+
+
+@pytest.mark.postgres
+def test_the_postgres_workload_runs_and_drops_its_database(tmp_path):
+    version = postgres.server_version()
+    if version.startswith("unreachable"):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is needed in CI: {version}")
+        pytest.skip(version)
+
+    found = run_quick(tmp_path, "postgres")
+
+    assert_well_formed(found)
+    names = [each["name"] for each in found["rows"]]
+    assert any("PostgreSQL, 1 writer:" in name for name in names)
+    assert any("PostgreSQL, 2 writers:" in name for name in names)
+    with postgres.connect("postgres") as connection:
+        left = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            (f"serviceplan_bench_{os.getpid()}_%",),
+        ).fetchall()
+    assert left == []
