@@ -1,9 +1,9 @@
 """Workload 2, the delay cascade: announce a delay that pushes back 100, 1,000, 10,000 visits.
 
 One provider's long schedule per size, written straight through the application's own `save`
-(booking 10,000 visits one command at a time would measure booking, not the cascade). The figure
-is `announce_delay`: the impact worked out from the stored day and saved with the delay in one
-transaction.
+(booking 10,000 visits one command at a time would measure booking, not the cascade), each visit
+for its own patient who consented to texts. The figure is `announce_delay`: the impact worked
+out from the stored day, and a delay notice owed to every patient, saved in one transaction.
 """
 
 from __future__ import annotations
@@ -11,10 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from uuid import NAMESPACE_URL, uuid5
 
 from bench.harness import Row, Took, interleaved, row, stopwatch
-from serviceplan import FixedClock, ServicePlan, Staff, Visit
+from serviceplan import (
+    Channel,
+    ContactPoints,
+    FixedClock,
+    Patient,
+    PhoneNumber,
+    ServicePlan,
+    Staff,
+    Visit,
+)
 from serviceplan.domain.provider_day import ProviderDay
 
 DAY = datetime(2030, 1, 7, tzinfo=UTC)
@@ -37,9 +45,10 @@ def fill_day(plan: ServicePlan, size: int) -> None:
     """
     spacing = MINUTES_IN_DAY // size
     booked_at = DAY - timedelta(days=1)
+    patients = [_patient(n, booked_at) for n in range(size)]
     visits = [
         Visit(
-            patient_id=uuid5(NAMESPACE_URL, f"patient/{size}/{n}"),
+            patient_id=patients[n].id,
             provider=room(size),
             visit_type="exam",
             start=DAY + timedelta(minutes=n * spacing or n * MINUTES_IN_DAY // size),
@@ -54,8 +63,19 @@ def fill_day(plan: ServicePlan, size: int) -> None:
     for visit in visits:
         day.add_visit(visit.id)
     for start in range(0, size, BATCH):
+        plan.save(*patients[start : start + BATCH])
         plan.save(*visits[start : start + BATCH])
     plan.save(day)
+
+
+def _patient(n: int, at: datetime) -> Patient:
+    """A patient who consented to texts, so each slipped visit owes a delay notice."""
+    phone = PhoneNumber(f"+1555{n:07d}")
+    patient = Patient(
+        contact=ContactPoints(phone), preferred=Channel.SMS, language="en", at=at, by=DESK
+    )
+    patient.give_consent(channel=Channel.SMS, at=at, by=DESK)
+    return patient
 
 
 def announce(plan: ServicePlan, size: int) -> Took:

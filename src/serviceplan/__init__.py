@@ -3,6 +3,8 @@
 Import what you need from here; the modules behind it may move.
 """
 
+import logging
+
 from serviceplan.app.clock import Clock, FixedClock, system_clock
 from serviceplan.app.retry import retry
 from serviceplan.app.service_plan import ServicePlan
@@ -78,3 +80,6 @@ __all__ = [
     "system_clock",
     "visit_id_for",
 ]
+
+# A library logs; the program using it decides where the lines go (none, by default).
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -31,6 +31,7 @@ from serviceplan import (
     Topic,
     sqlite_store,
 )
+from serviceplan.delivery import DeliveryWorker
 from serviceplan.demo_clinic import (
     CLINIC_ZONE,
     DAY,
@@ -43,6 +44,7 @@ from serviceplan.demo_clinic import (
     morning,
     register,
 )
+from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.read import DayBoard, Views
 
 __all__ = ["DAY", "run"]
@@ -50,6 +52,7 @@ __all__ = ["DAY", "run"]
 Say = Callable[[str], None]
 Visits = dict[str, list[tuple[UUID, UUID, Booking]]]
 OFFICE_REASON = CancellationReason("prov-hosp")
+ALL_YES = EmpowermentCheck(good_for_patient=True, good_for_practice=True, can_take_care_of_it=True)
 
 
 def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
@@ -62,6 +65,7 @@ def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
     plan = ServicePlan(sqlite_store(db), clock=clock, settings=Settings(timezone=CLINIC_ZONE))
     say(f"serviceplan demo, seed {seed}: a day at the eye clinic, recorded in {db}")
     visits = _the_day_before(plan, rng, say)
+    _send(plan, say)
     routine = Routine(plan, clock)
     _on_time(routine, visits, rng)
     board = DayBoard(plan, Views.beside(plan))
@@ -73,6 +77,7 @@ def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
     _insurer_solved(plan, routine, insurer, say)
     _call_back(plan, routine, visits["tech-rivera"][-1][1], say)
     routine.until(at(17, 30))
+    _send(plan, say)
     say(f"\n17:30  The day is over: {plan.event_count} events recorded; every one can be replayed.")
     return plan
 
@@ -122,10 +127,12 @@ def _late_surgeon(  # noqa: PLR0913, PLR0917 (the story's cast)
         provider=PATEL, late_from=at(8, 0), minutes=45, reason="surgery ran over", by=DESK
     )
     _call_list(board, say)
+    _send(plan, say)
     routine.until(at(9, 0))
     say("\n09:00  The estimate grows to 60 minutes.")
     plan.revise_delay(delay, minutes=60, by=DESK)
     _call_list(board, say)
+    _send(plan, say)
     patel = visits[PATEL]
     routine.run_queue([(v, b.start, b.length) for v, _, b in patel[:3]], at(9, 0))
     routine.until(at(9, 5))
@@ -154,6 +161,15 @@ def _call_list(board: DayBoard, say: Say) -> None:
         say(f"         {row.phone}  booked {booked} -> about {expected} (+{row.delay_minutes} min)")
 
 
+def _send(plan: ServicePlan, say: Say) -> None:
+    """Run the delivery follower once and say what became of the notices owed."""
+    tally = DeliveryWorker(plan).run_once()
+    say(
+        f"       Texts: {tally.delivered} sent, {tally.waiting} waiting (no texts before 9:00, "
+        f"at most one a day), {tally.given_up} handed to the desk."
+    )
+
+
 def _first_slot_with_a_mug(
     plan: ServicePlan, routine: Routine, visit: UUID, patient: UUID, say: Say
 ) -> None:
@@ -164,24 +180,22 @@ def _first_slot_with_a_mug(
     routine.later(2)
     plan.take_step(incident, "acknowledge", by=DESK)
     routine.later(3)
-    plan.reschedule_visit(visit, start=at(8, 0, days=1), reason=OFFICE_REASON, by=DESK)
     plan.set_cause(incident, ProcessCause.WAIT, by=DESK)
     plan.determine_fault(incident, Fault.OFFICE, by=MANAGER)
+    plan.move_to_first_slot(visit, incident_id=incident, reason=OFFICE_REASON, by=DESK)
     routine.later(5)
-    for kind, value, item in [
-        (OfferingKind.FIRST_MORNING_SLOT, "0.00", "first-slot"),
-        (OfferingKind.SWAG, "8.00", "mug"),
-    ]:
-        offering = plan.propose_offering(
-            incident, kind=kind, value=Money(value), item=item, by=DESK
-        )
-        plan.approve_offering(offering, by=MANAGER)
-        plan.issue_offering(offering, by=DESK)
+    mug = plan.propose_offering(
+        incident, kind=OfferingKind.SWAG, value=Money("8.00"), item="mug", by=DESK
+    )
+    plan.approve_offering(mug, by=DESK, check=ALL_YES)  # within the desk's own $10 limit
+    plan.issue_offering(mug, by=DESK)
     routine.later(2)
     plan.resolve_incident(incident, outcome="moved to the first slot tomorrow; mug sent", by=DESK)
     say("\n09:05  The 9:50 patient, upset at losing the morning, is heard first and takes")
-    say("       tomorrow's first slot at 8:00, with a clinic mug ($8.00) for the trouble: the")
-    say("       office's fault, so a peace offering within the limits.")
+    say("       tomorrow's first slot at 8:00, booked through the scheduler, with a clinic mug")
+    say("       ($8.00) for the trouble: the office's fault, so a peace offering within the")
+    say("       limits. Good for the patient, the practice, and hers to handle: the desk")
+    say("       approves it herself (three yeses, within her $10 limit).")
 
 
 def _insurer_calls(

@@ -27,7 +27,13 @@ def test_play_1_a_surgeon_back_late_pushes_back_five_visits(scenario, desk, morn
         lambda plan: plan.announce_delay(
             provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
         )
-    ).then(expect("Announced", minutes=45, late_from=at(8)), "DelayAdded")
+    ).then(
+        expect("Announced", minutes=45, late_from=at(8)),
+        "DelayAdded",
+        *["NoticeRequested"] * 5,  # the patient consented to texts: each slipped visit is owed one
+        "Opened",
+        *["NoticeListed"] * 5,
+    )
 
     impact = scenario.new_events[0].impact
     assert [s.visit_id for s in impact.slips] == morning[:5]
@@ -65,6 +71,9 @@ def test_play_2_a_long_pre_op_work_up_is_flagged_when_booked(scenario, desk, pat
         expect("FlaggedLong", why="long testing"),
         "Opened",
         "VisitAdded",
+        "NoticeRequested",  # what to expect, the day before (here: at once, it is today)
+        "Opened",
+        "NoticeListed",
     )
 
 

@@ -30,7 +30,11 @@ def clock(at: At) -> FixedClock:
 @pytest.fixture
 def plan(clock: FixedClock) -> ServicePlan:
     return ServicePlan(
-        memory_store(), clock=clock, settings=Settings(timezone=ZONE), entry_points=False
+        memory_store(),
+        clock=clock,
+        # these tests request each notice themselves: no automatic preparation notices
+        settings=Settings(timezone=ZONE, prepare_long_visits=False),
+        entry_points=False,
     )
 
 

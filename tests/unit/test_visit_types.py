@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from helpers import at, event_names, refused
@@ -16,7 +18,13 @@ def test_a_long_pre_op_work_up_is_flagged_when_booked(plan, desk, patient):
         patient, provider="dr-patel", visit_type="cataract-preop", start=at(8, 50), by=desk
     )
     assert plan.get_visit(visit).flagged_long == "long testing"
-    assert event_names(plan, since) == ["Booked", "FlaggedLong", "Opened", "VisitAdded"]
+    assert event_names(plan, since) == [
+        "Booked", "FlaggedLong", "Opened", "VisitAdded",  # the visit, on the provider's day
+        "NoticeRequested", "Opened", "NoticeListed",  # what to expect, owed to the patient
+    ]  # fmt: skip
+    [notice] = plan.get_patient(patient).notices
+    assert notice.notice.kind.value == "preparation"
+    assert notice.due == at(8, 50) - timedelta(hours=24) or notice.due == at(7)
 
 
 def test_a_visit_long_enough_is_flagged_whatever_its_type(plan, desk, patient):

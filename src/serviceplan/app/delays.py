@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
+from serviceplan.app.delay_notices import DelayNotices
 from serviceplan.app.permissions import permitted
 from serviceplan.app.visits import Visits
 from serviceplan.domain import checks, detection
@@ -16,7 +17,7 @@ from serviceplan.domain.staff import Staff
 from serviceplan.errors import DelayNotFound
 
 
-class Delays(Visits):
+class Delays(Visits, DelayNotices):
     """The delay commands of `ServicePlan`."""
 
     @permitted("announce-delay")
@@ -39,7 +40,8 @@ class Delays(Visits):
         )  # fmt: skip
         provider_day = self._find_day(provider, day) or ProviderDay(provider=provider, day=day)
         provider_day.add_delay(delay.id)
-        self._save(delay, provider_day)
+        told = self._tell_slipped(delay, delay.announced_at, by)
+        self._save(delay, provider_day, *told)
         return delay.id
 
     @permitted("revise-delay")
@@ -50,8 +52,9 @@ class Delays(Visits):
         delay = self.get_delay(delay_id)
         checks.minutes(minutes, "delay", low=0, high=MAX_MINUTES)
         impact = self.impact_of(delay.provider, delay.late_from, minutes)
-        delay.revise(minutes=minutes, impact=impact, at=self._now(now), by=by)
-        self._save(delay)
+        at = self._now(now)
+        delay.revise(minutes=minutes, impact=impact, at=at, by=by)
+        self._save(delay, *self._tell_slipped(delay, at, by))
 
     @permitted("resolve-delay")
     def resolve_delay(self, delay_id: UUID, *, by: Staff, now: datetime | None = None) -> None:

@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from serviceplan.app.base import Base
+from serviceplan.app.permissions import permitted
 from serviceplan.domain.contact import Channel
 from serviceplan.domain.notice import Notice, NoticeKind, notice_key
 from serviceplan.domain.notice_day import NoticeDay, notice_day_id
@@ -25,6 +26,7 @@ from serviceplan.errors import InvalidInput, NoticeNotFound, PatientNotFound, Vi
 class Notices(Base):
     """The notice commands and queries of `ServicePlan`."""
 
+    @permitted("request-notice")
     def request_notice(  # noqa: PLR0913 (a notice has this many facts, most optional)
         self,
         patient_id: UUID,
@@ -54,16 +56,25 @@ class Notices(Base):
         channel = channel or patient.preferred
         key = key or notice_key(kind, patient.id, channel, visit_id, when)
         notice = Notice(key, kind, patient.id, channel, visit_id, when, not_before, expires)
-        existing = patient.notice(key)
+        day = self._notice_day(at)
+        if self._owe(patient, notice, day, at, by):
+            self._save(patient, day)
+        return key
+
+    def _owe(
+        self, patient: Patient, notice: Notice, day: NoticeDay, at: datetime, by: Staff
+    ) -> bool:
+        """Record on `patient` (not yet saved) that `notice` is owed; False if it already was."""
+        existing = patient.notice(notice.key)
         if existing is not None:
             if existing.notice != notice:
-                raise InvalidInput(f"notice key {key} is already used for a different notice")
-            return key
+                raise InvalidInput(
+                    f"notice key {notice.key} is already used for a different notice"
+                )
+            return False
         patient.request_notice(notice=notice, at=at, by=by)
-        day = self._notice_day(at)
-        day.list_notice(patient_id=patient.id, key=key)
-        self._save(patient, day)
-        return key
+        day.list_notice(patient_id=patient.id, key=notice.key)
+        return True
 
     def get_notice(self, patient_id: UUID, key: str) -> NoticeRecord:
         """Return the record of one of the patient's notices."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from uuid import UUID
 
@@ -22,6 +24,9 @@ from serviceplan.errors import (
     OverYearlyLimit,
     PatientNotFound,
 )
+
+FROM_STOCK = frozenset(OfferingKind) - {OfferingKind.FIRST_MORNING_SLOT}
+"""Kinds that come out of the office's stock (the inventory hook); a morning slot does not."""
 
 
 class Offerings(Incidents):
@@ -50,7 +55,8 @@ class Offerings(Incidents):
             at=at, by=by,
         )  # fmt: skip
         patient.enter_offering(offering_id=offering.id, value=value, at=at)
-        self._save(offering, patient)
+        with self._stock_held(offering):
+            self._save(offering, patient)
         return offering.id
 
     def get_offering(self, offering_id: UUID) -> Offering:
@@ -82,6 +88,8 @@ class Offerings(Incidents):
         """Record that the patient received the offering."""
         offering = self.get_offering(offering_id)
         offering.issue(at=self._now(now), by=by)
+        if offering.kind in FROM_STOCK:
+            self.plugins.issue_stock(offering.id)
         self._save(offering)
 
     @permitted("decline-offering")
@@ -104,9 +112,24 @@ class Offerings(Incidents):
         offering.withdraw(reason=reason, at=at, by=by)
         self._save(offering, self._released(offering, at))
 
+    @contextmanager
+    def _stock_held(self, offering: Offering) -> Iterator[None]:
+        """Hold the offering's item in the inventory; put it back if the record is not saved."""
+        if offering.kind not in FROM_STOCK:
+            yield
+            return
+        self.plugins.reserve_stock(offering.item, offering.id)
+        try:
+            yield
+        except BaseException:
+            self.plugins.release_stock(offering.id)
+            raise
+
     def _released(self, offering: Offering, at: datetime) -> Patient:
         patient = self._load(Patient, offering.patient_id, PatientNotFound)
         patient.release_offering(offering_id=offering.id, at=at)
+        if offering.kind in FROM_STOCK:
+            self.plugins.release_stock(offering.id)
         return patient
 
     def _check_limits(self, patient: Patient, value: Money, at: datetime) -> None:

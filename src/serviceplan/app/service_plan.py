@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from serviceplan.app.delays import Delays
+from serviceplan.app.moves import Moves
 from serviceplan.app.notices import Notices
-from serviceplan.app.offerings import Offerings
 from serviceplan.app.patients import Patients
 
 
-class ServicePlan(Patients, Delays, Offerings, Notices):
+class ServicePlan(Patients, Moves, Notices):
     """A clinic's backup plan for patient problems, recorded as events.
 
     Persistence comes from the environment (eventsourcing's variables); with none set, events go

@@ -27,6 +27,12 @@ class Settings:
     """The clinic's visit types (an eye clinic's by default)."""
     long_visit_minutes: int = 90
     """Visits at least this long are flagged when booked, like those with long testing."""
+    preparation_lead_hours: int = 24
+    """A preparation notice may go out this long before the visit (the day before)."""
+    prepare_long_visits: bool = True
+    """Owe a preparation notice ahead of every visit flagged long when it is booked."""
+    preparation_for_all: bool = False
+    """Prepare patients for every visit type with a note, not only for long visits."""
     close_of_business: time = time(17, 0)
     """Incidents are acknowledged by this time on the business day they open."""
     respond_within_days: int = 7

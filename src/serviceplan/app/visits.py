@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 
-from serviceplan.app.base import Base
+from serviceplan.app.notices import Notices
 from serviceplan.app.permissions import permitted
 from serviceplan.domain import checks
+from serviceplan.domain.contact import Channel
+from serviceplan.domain.notice import Notice, NoticeKind, notice_key
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.provider_day import ProviderDay, provider_day_id
 from serviceplan.domain.reasons import CancellationReason
@@ -20,7 +23,7 @@ from serviceplan.domain.visit_type import VisitType
 from serviceplan.errors import InvalidInput, PatientNotFound, VisitNotFound
 
 
-class Visits(Base):
+class Visits(Notices):
     """The visit commands of `ServicePlan`."""
 
     @permitted("book-visit")
@@ -41,7 +44,7 @@ class Visits(Base):
         With `external_id` (the scheduling system's appointment id) the visit id is stable, so a
         feed that sends the same booking twice is told so instead of booking twice.
         """
-        self._load(Patient, patient_id, PatientNotFound)
+        patient = self._load(Patient, patient_id, PatientNotFound)
         kind = self._visit_type(visit_type, length)
         at = self._now(now)
         facts: dict[str, Any] = {
@@ -54,7 +57,8 @@ class Visits(Base):
         else:
             visit = self._new_visit_with_id(visit_id_for(external_id), facts)
         self._flag_if_long(visit, kind, at, by)
-        self._save(visit, self._day_with(visit))
+        told = self._prepare(patient, visit, kind, at, by)
+        self._save(visit, self._day_with(visit), *told)
         return visit.id
 
     @permitted("record-choice")
@@ -170,6 +174,32 @@ class Visits(Base):
             if length is None:
                 raise
         return VisitType(checks.code(code, "visit type"), code, checks.minutes(length, "length"))
+
+    def _prepare(
+        self, patient: Patient, visit: Visit, kind: VisitType, at: datetime, by: Staff
+    ) -> list[Aggregate]:
+        """Owe the patient a preparation notice ahead of a long visit (or any, if configured).
+
+        It goes on e-mail or the portal when the patient consented to one (the detail goes
+        there), else on their preferred channel; `Settings.preparation_lead_hours` before.
+        """
+        long_visit = visit.flagged_long is not None and self.settings.prepare_long_visits
+        wanted = long_visit or (self.settings.preparation_for_all and kind.preparation)
+        channel = next(
+            (c for c in (Channel.EMAIL, Channel.PORTAL, patient.preferred) if patient.can_reach(c)),
+            None,
+        )
+        if not wanted or channel is None:
+            return []
+        lead = timedelta(hours=self.settings.preparation_lead_hours)
+        not_before = max(at, visit.start - lead)
+        key = notice_key(NoticeKind.PREPARATION, patient.id, channel, visit.id, visit.start)
+        notice = Notice(
+            key, NoticeKind.PREPARATION, patient.id, channel, visit.id, visit.start,
+            not_before if not_before < visit.start else None, visit.start,
+        )  # fmt: skip
+        day = self._notice_day(at)
+        return [patient, day] if self._owe(patient, notice, day, at, by) else []
 
     def _flag_if_long(self, visit: Visit, kind: VisitType, at: datetime, by: Staff) -> None:
         if kind.long_testing:

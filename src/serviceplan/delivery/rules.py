@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 import attrs
 
 from serviceplan.delivery.settings import DeliverySettings
+from serviceplan.domain.notice import NoticeKind
 from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
 from serviceplan.domain.patient import Patient
 
@@ -48,6 +49,8 @@ def decide(
         return GiveUp(f"the patient cannot be reached on {notice.channel.value} any more")
     if notice.expires is not None and now >= notice.expires:
         return GiveUp("it expired before it could go out")
+    if superseded(patient, record):
+        return GiveUp("a newer estimate for the same visit replaced it")
     waits = [Wait(record.due, "scheduled")] if record.due > now else []
     if notice.channel in rules.automated:
         waits += [
@@ -59,6 +62,21 @@ def decide(
     if notice.expires is not None and wait.until >= notice.expires:
         return GiveUp(f"it would wait ({wait.reason}) until after it expires")
     return wait
+
+
+def superseded(patient: Patient, record: NoticeRecord) -> bool:
+    """Say whether a later delay notice for the same visit makes this one stale."""
+    notice = record.notice
+    if notice.kind is not NoticeKind.DELAY or notice.visit_id is None:
+        return False
+    later = [
+        r
+        for r in patient.notices
+        if r.notice.kind is NoticeKind.DELAY
+        and r.notice.visit_id == notice.visit_id
+        and r.requested_at > record.requested_at
+    ]
+    return bool(later)
 
 
 def quiet_hours(now: datetime, zone: tzinfo, rules: DeliverySettings) -> Wait | None:
