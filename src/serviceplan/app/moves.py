@@ -104,25 +104,6 @@ class Moves(Delays, Offerings):
             self._save(new, old, self._day_with(new), offering, patient)
         return new.id
 
-    def _moved(  # noqa: PLR0913 (a move has this many facts)
-        self,
-        visit_id: UUID,
-        *,
-        start: datetime,
-        reason: CancellationReason,
-        by: Staff,
-        provider: str | None,
-        at: datetime,
-    ) -> tuple[Visit, Visit]:
-        old = self.get_visit(visit_id)
-        new = Visit(
-            patient_id=old.patient_id, provider=provider or old.provider,
-            visit_type=old.visit_type, start=start, length=old.length, at=at, by=by,
-            rescheduled_from=old.id,
-        )  # fmt: skip
-        old.reschedule(to=new.id, reason=reason, at=at, by=by)
-        return old, new
-
     def _booked(self, old: Visit, new: Visit) -> _SchedulerMove:
         return _SchedulerMove(self, booking_of(new), old)
 

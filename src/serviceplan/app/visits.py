@@ -138,8 +138,26 @@ class Visits(Notices):
 
         The new visit keeps the old one's provider and length unless given new ones.
         """
+        old, new = self._moved(
+            visit_id, start=start, reason=reason, by=by, provider=provider, length=length,
+            at=self._now(now),
+        )  # fmt: skip
+        self._save(new, old, self._day_with(new))
+        return new.id
+
+    def _moved(  # noqa: PLR0913 (a move has this many facts)
+        self,
+        visit_id: UUID,
+        *,
+        start: datetime,
+        reason: CancellationReason,
+        by: Staff,
+        provider: str | None,
+        at: datetime,
+        length: int | None = None,
+    ) -> tuple[Visit, Visit]:
+        """Return the visit marked as moved and its new visit, linked both ways (not saved)."""
         old = self.get_visit(visit_id)
-        at = self._now(now)
         new = Visit(
             patient_id=old.patient_id, provider=provider or old.provider,
             visit_type=old.visit_type, start=start,
@@ -147,8 +165,7 @@ class Visits(Notices):
             rescheduled_from=old.id,
         )  # fmt: skip
         old.reschedule(to=new.id, reason=reason, at=at, by=by)
-        self._save(new, old, self._day_with(new))
-        return new.id
+        return old, new
 
     def current_visit(self, visit_id: UUID) -> Visit:
         """Return the visit, or the one it was rescheduled to, following every move."""
