@@ -1,4 +1,6 @@
-"""The `serviceplan` command line: the demo day, the board, open incidents, the report, the audit.
+"""The `serviceplan` command line: the demo day, the read models, and the whole history.
+
+Commands: demo, board, incidents, report, audit, export and replay.
 
 Exit codes: 0 when all went well, 1 when the clinic's rules refused something, 2 for bad usage or
 a bad input file.
@@ -13,6 +15,7 @@ import click
 
 from serviceplan.cli.commands import audit, board, incidents
 from serviceplan.cli.demo_command import demo
+from serviceplan.cli.history_commands import export, replay
 from serviceplan.cli.report_command import report
 from serviceplan.cli.session import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from serviceplan.errors import InvalidInput, ServicePlanError
@@ -30,7 +33,7 @@ def cli() -> None:
     """
 
 
-for command in (demo, board, incidents, report, audit):
+for command in (demo, board, incidents, report, audit, export, replay):
     cli.add_command(command)
 
 
