@@ -1,6 +1,6 @@
-"""A second desk in its own process: waits for "go" on stdin, then reserves from two threads.
+"""A second desk in its own process: says "ready", waits for "go", then reserves from two threads.
 
-Prints one JSON line: how many reserve calls got a hold and how many found nothing left.
+Then prints one JSON line: how many reserve calls got a hold and how many found nothing left.
 Run as `python inventory_file_worker.py STOCK_FILE ITEM ATTEMPTS`.
 """
 
@@ -25,6 +25,7 @@ def reserve(inventory: InventoryFile, item: str) -> bool:
 
 def main(stock_file: str, item: str, attempts: int) -> None:
     inventory = InventoryFile(stock_file)
+    print("ready", flush=True)  # noqa: T201
     sys.stdin.readline()  # wait until every desk is ready
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda _: reserve(inventory, item), range(attempts)))

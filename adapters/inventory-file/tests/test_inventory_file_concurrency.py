@@ -63,7 +63,7 @@ def test_threads_reserving_at_once_hold_each_pen_once(tmp_path):
 
 def test_processes_reserving_at_once_hold_each_pen_once(tmp_path):
     stock_file = write_drawer(tmp_path, "toml", PENS)
-    processes, attempts = 3, 4
+    processes, attempts = 3, 6
     desks = [
         subprocess.Popen(  # noqa: S603 (this interpreter, our own worker script)
             [sys.executable, str(WORKER), str(stock_file), "pen", str(attempts)],
@@ -73,6 +73,8 @@ def test_processes_reserving_at_once_hold_each_pen_once(tmp_path):
         )
         for _ in range(processes)
     ]
+    for desk in desks:
+        assert desk.stdout.readline() == "ready\n"
     for desk in desks:
         desk.stdin.write("go\n")
         desk.stdin.flush()

@@ -12,6 +12,7 @@ from serviceplan import ServicePlan, memory_store
 from serviceplan.errors import InvalidInput, NotAllowedNow, OutOfStock
 from serviceplan_inventory_file import (
     HoldsBusy,
+    HoldsUnavailable,
     InventoryFile,
     State,
     hold_reference,
@@ -123,6 +124,11 @@ def test_a_holds_file_kept_locked_is_reported_not_waited_on_forever(drawer, tmp_
     with inventory.book.transaction(), pytest.raises(HoldsBusy, match="stayed locked"):
         impatient.serviceplan_reserve_stock("mug", uuid4())  # another writer holds the lock
     assert left(inventory, "mug") == 2
+
+
+def test_a_holds_file_in_a_missing_folder_is_unavailable(drawer, tmp_path):
+    with pytest.raises(HoldsUnavailable, match="cannot open the holds file"):
+        InventoryFile(drawer, holds=tmp_path / "no-such-folder" / "holds.sqlite3")
 
 
 def test_a_failed_change_is_rolled_back(inventory):

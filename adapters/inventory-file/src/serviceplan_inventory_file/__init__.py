@@ -8,7 +8,7 @@ plan.plugins.reserve_stock("cafe-card", offering_id)  # OutOfStock when none is 
 """
 
 from serviceplan_inventory_file.errors import StockFileError
-from serviceplan_inventory_file.holds import Hold, HoldBook, HoldsBusy, State
+from serviceplan_inventory_file.holds import Hold, HoldBook, HoldsBusy, HoldsUnavailable, State
 from serviceplan_inventory_file.inventory import InventoryFile, hold_reference, holds_beside
 from serviceplan_inventory_file.plugin import HOLDS_FILE, STOCK_FILE, from_environment
 from serviceplan_inventory_file.stock_file import StockLine, read_stock_file
@@ -19,6 +19,7 @@ __all__ = [
     "Hold",
     "HoldBook",
     "HoldsBusy",
+    "HoldsUnavailable",
     "InventoryFile",
     "State",
     "StockFileError",

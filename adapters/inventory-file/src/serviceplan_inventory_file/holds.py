@@ -30,7 +30,11 @@ SCHEMA = (
 )
 
 
-class HoldsBusy(ServicePlanError):  # noqa: N818 (the clinic's word, not "Error")
+class HoldsUnavailable(ServicePlanError):  # noqa: N818 (the clinic's word, not "Error")
+    """The holds file cannot be opened (a missing folder, no permission)."""
+
+
+class HoldsBusy(HoldsUnavailable):
     """Another process kept the holds file locked for longer than the time allowed."""
 
 
@@ -113,7 +117,7 @@ class HoldBook:
         try:
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         except sqlite3.OperationalError as error:
-            raise HoldsBusy(f"cannot open the holds file {self.path.name}: {error}") from None
+            raise HoldsUnavailable(f"cannot open the holds file {self.path}: {error}") from None
         with closing(connection):
             self._begin(connection)
             try:
