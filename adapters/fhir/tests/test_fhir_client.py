@@ -56,6 +56,20 @@ def test_a_next_link_to_another_server_is_not_followed(client, fhir_server, monk
         client.search(Slot, {"schedule": "Schedule/contract"})
 
 
+def test_a_relative_next_link_is_read_against_the_base(client, fhir_server, monkeypatch):
+    fhir_server.page_size = 20
+    real_page = fhir_server.page
+
+    def relative(kind, query, found):
+        bundle = real_page(kind, query, found)
+        for link in bundle["link"]:
+            link["url"] = link["url"].removeprefix(f"{fhir_server.base_url}/")
+        return bundle
+
+    monkeypatch.setattr(fhir_server, "page", relative)
+    assert len(client.search(Slot, {"schedule": "Schedule/contract"})) == 34
+
+
 def test_an_update_names_the_version_it_read_and_loses_to_a_newer_one(client):
     slot = client.read(Slot, "contract-202612010800")
     assert slot.version == "1"

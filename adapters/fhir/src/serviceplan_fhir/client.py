@@ -148,7 +148,8 @@ class FhirClient:
         return Versioned(resource, _version(resource))
 
     def _same_server(self, url: str, where: str) -> str:
-        if not url.startswith(f"{self.settings.base_url}/"):
+        """Follow a next link only on this server (a relative link is read against the base)."""
+        if "://" in url and not url.startswith(f"{self.settings.base_url}/"):
             raise InvalidResource(where, "the next page is on another server")
         return url
 
