@@ -1,0 +1,42 @@
+"""The `fhir` entry point: the FHIR scheduler the environment configures, or nothing at all.
+
+A scheduler answers alone, so an installed but unconfigured adapter that answered would take the
+role from the built-in template week and then fail every call. Without `SERVICEPLAN_FHIR_URL` the
+entry point gives a plugin with no hooks, and the template week keeps answering.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from serviceplan_fhir.scheduler import FhirScheduler
+from serviceplan_fhir.settings import URL, FhirSettings
+
+log = logging.getLogger("serviceplan_fhir")
+
+
+class Dormant:
+    """The adapter when no FHIR server is named: no hooks, so the role stays with the others."""
+
+    def __init__(self, missing: str) -> None:
+        self.missing = missing
+
+
+def from_environment(env: Mapping[str, str]) -> FhirScheduler | Dormant:
+    """Return the scheduler the `SERVICEPLAN_FHIR_*` variables describe, or a dormant plugin."""
+    settings = FhirSettings.from_environment(env)
+    if settings is None:
+        log.info("fhir adapter idle: %s is not set", URL)
+        return Dormant(URL)
+    return FhirScheduler(settings)
+
+
+class FromEnvironment:
+    """What the entry point names; building it reads the process environment (see module)."""
+
+    def __new__(cls) -> Any:  # noqa: ANN401 (the configured plugin or a dormant one, not cls)
+        """Return the plugin `from_environment` builds from the process environment."""
+        return from_environment(os.environ)
