@@ -1,6 +1,7 @@
 """Every hook a clinic's plugin may implement, grouped by role; `docs/plugins.md` shows each.
 
 Call them through `plan.plugins` (the typed facade), which knows how each role is answered:
+
 - scheduler and offering inventory: the highest-priority plugin answers alone (a clinic's plugin
   before the built-in default), and its errors reach the caller;
 - preparation: the first plugin that does not return None answers;

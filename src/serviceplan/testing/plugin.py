@@ -1,6 +1,7 @@
 """An opt-in pytest plugin for plugin authors: `pytest_plugins = ["serviceplan.testing.plugin"]`.
 
 Fixtures:
+
 - `serviceplan_clock`: a `FixedClock` at 10:00 on Tuesday 1 December 2026, UTC;
 - `serviceplan_plan`: a `ServicePlan` on the in-memory store with the built-in plugins only;
 - `plan_with_plugin`: `plan_with_plugin(my_plugin)` registers a plugin on `serviceplan_plan` for

@@ -1,6 +1,6 @@
 """A contract suite per plugin role, for adapter authors to run against their adapter.
 
-Subclass the role's contract in a test module and give it a `plugin` fixture::
+Subclass the role's contract in a test module and give it a `plugin` fixture:
 
     from serviceplan.testing.contracts import ChannelContract
 
