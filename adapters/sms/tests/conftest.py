@@ -20,10 +20,10 @@ from serviceplan import (
     memory_store,
 )
 from serviceplan_sms import SmsSettings
+from sms_helpers import PHONE
 from twilio_peer import ACCOUNT, CLINIC_NUMBER, TOKEN, FakeTwilio, twilio_on_loopback
 
 ZONE = ZoneInfo("America/New_York")
-PHONE = "+15555550100"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from serviceplan import Channel, Notice, NoticeKind
 from serviceplan.plugins import Envelope
 
+PHONE = "+15555550100"
 PATIENT = UUID("00000000-0000-4000-8000-000000000001")
 TEXT = "Eye Clinic: a reminder of your appointment on Tue Dec 1 at 14:00. Call +15555550199."
 

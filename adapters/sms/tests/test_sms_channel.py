@@ -109,3 +109,15 @@ def test_installed_the_channel_is_off_until_an_account_is_named(monkeypatch, clo
 
 def _at(plan, hour):
     return plan.clock().replace(hour=hour)
+
+
+def test_a_bad_setting_fails_each_delivery_instead_of_falling_back(
+    monkeypatch, plan, patient, desk
+):
+    monkeypatch.setenv("SERVICEPLAN_SMS_ACCOUNT_SID", "AC1")
+    monkeypatch.delenv("SERVICEPLAN_SMS_AUTH_TOKEN", raising=False)
+    plan.plugins.register(SmsChannel(), "sms")
+    assert plan.plugins.deliverers(Channel.SMS) == ["sms"]
+    key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
+    assert DeliveryWorker(plan).run_once().failed == 1
+    assert plan.get_notice(patient, key).status is NoticeStatus.OWED

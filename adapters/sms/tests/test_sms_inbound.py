@@ -8,7 +8,6 @@ import urllib.request
 
 import pytest
 
-from conftest import PHONE
 from serviceplan import Channel, ContactPoints, NoticeKind, NoticeStatus, PhoneNumber
 from serviceplan.delivery import DeliveryWorker
 from serviceplan.errors import NoticeRefused
@@ -23,6 +22,7 @@ from serviceplan_sms import (
     reply_of,
     twilio_signature,
 )
+from sms_helpers import PHONE
 from twilio_peer import ACCOUNT, CLINIC_NUMBER, TOKEN, wsgi_on_loopback
 
 

@@ -144,3 +144,15 @@ def _envelope_of(plan, patient, key):
     notice = plan.get_notice(patient, key).notice
     words = compose(notice, DeliverySettings(), plan.settings.timezone)
     return Envelope(notice, address(plan.get_patient(patient), Channel.EMAIL), words)
+
+
+def test_a_bad_setting_fails_each_delivery_instead_of_falling_back(
+    monkeypatch, plan, patient, desk
+):
+    monkeypatch.setenv("SERVICEPLAN_SMTP_HOST", "mail.eyes.example")
+    monkeypatch.delenv("SERVICEPLAN_SMTP_FROM", raising=False)  # no sending address
+    plan.plugins.register(SmtpChannel(), "smtp")
+    assert plan.plugins.deliverers(Channel.EMAIL) == ["smtp"]
+    key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
+    assert DeliveryWorker(plan).run_once().failed == 1
+    assert plan.get_notice(patient, key).status is NoticeStatus.OWED

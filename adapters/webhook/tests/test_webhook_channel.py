@@ -176,3 +176,16 @@ def _envelope(plan, patient, key, visit):
     notice = plan.get_notice(patient, key).notice
     words = compose(notice, DeliverySettings(), plan.settings.timezone)
     return Envelope(notice, str(patient), words, appointment(plan, plan.get_visit(visit)))
+
+
+def test_a_bad_setting_fails_each_delivery_instead_of_falling_back(
+    monkeypatch, plan, patient, desk
+):
+    monkeypatch.setenv("SERVICEPLAN_WEBHOOK_URL", "https://portal.clinic.example/hooks")
+    monkeypatch.setenv("SERVICEPLAN_WEBHOOK_SECRET", "short")
+    monkeypatch.setenv("SERVICEPLAN_WEBHOOK_CHANNELS", "portal,pigeon")
+    plan.plugins.register(WebhookChannel(), "webhook")
+    assert plan.plugins.deliverers(Channel.PORTAL) == ["webhook"]
+    key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
+    assert DeliveryWorker(plan).run_once().failed == 1
+    assert plan.get_notice(patient, key).status is NoticeStatus.OWED

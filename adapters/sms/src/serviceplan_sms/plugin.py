@@ -15,7 +15,7 @@ from serviceplan import Channel, PhoneNumber, Receipt, hookimpl
 from serviceplan.errors import InvalidInput, NoticeRefused
 from serviceplan.plugins import Envelope, Receipts, RegisterChannel
 from serviceplan_sms.gateway import MessagesApi, Sleep
-from serviceplan_sms.settings import SmsSettings
+from serviceplan_sms.settings import SmsSettings, named
 
 VIA = "sms"
 SMS_LENGTH = 160
@@ -52,8 +52,12 @@ class SmsChannel:
 
     @hookimpl
     def serviceplan_channels(self, register: RegisterChannel) -> None:
-        """Deliver on texts once a Twilio account is configured."""
-        if self.settings is not None:
+        """Deliver on texts once a Twilio account is named.
+
+        A bad setting then fails each delivery (recorded, retried, handed to the desk) rather
+        than leaving texts to the console, which would only pretend to send them.
+        """
+        if self._settings is not None or named(os.environ):
             register(Channel.SMS)
 
     @hookimpl

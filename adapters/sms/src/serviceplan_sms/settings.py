@@ -48,6 +48,11 @@ def _url(_: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
         raise InvalidInput(f"{attribute.name} must be an http(s) URL (got {value!r})")
 
 
+def named(env: Mapping[str, str]) -> bool:
+    """Say whether a Twilio account is named: then the channel is on, even if a setting is bad."""
+    return bool((env.get(PREFIX + "ACCOUNT_SID") or "").strip())
+
+
 @attrs.frozen
 class SmsSettings:
     """The Twilio account and how patiently to call it; the token never appears in a repr."""

@@ -17,7 +17,7 @@ from serviceplan import Channel, Receipt, hookimpl
 from serviceplan.errors import NoticeRefused
 from serviceplan.plugins import Envelope, Receipts, RegisterChannel
 from serviceplan_smtp.message import compose, message_id
-from serviceplan_smtp.settings import SmtpSettings
+from serviceplan_smtp.settings import SmtpSettings, named
 from serviceplan_smtp.transport import send
 
 VIA = "smtp"
@@ -59,8 +59,12 @@ class SmtpChannel:
 
     @hookimpl
     def serviceplan_channels(self, register: RegisterChannel) -> None:
-        """Deliver on e-mail once a mail server is configured."""
-        if self.settings is not None:
+        """Deliver on e-mail once a mail server is named.
+
+        A bad setting then fails each delivery (recorded, retried, handed to the desk) rather
+        than leaving e-mail to the console, which would only pretend to send it.
+        """
+        if self._settings is not None or named(os.environ):
             register(Channel.EMAIL)
 
     @hookimpl

@@ -28,6 +28,11 @@ PREFIX = "SERVICEPLAN_SMTP_"
 MAX_CLINIC_NAME = 60
 
 
+def named(env: Mapping[str, str]) -> bool:
+    """Say whether a mail server is named: then the channel is on, even if a setting is bad."""
+    return bool((env.get(PREFIX + "HOST") or "").strip())
+
+
 class Mode(Enum):
     """How the connection to the mail server is protected."""
 

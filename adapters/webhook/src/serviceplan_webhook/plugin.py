@@ -17,7 +17,7 @@ from serviceplan.errors import NoticeRefused
 from serviceplan.plugins import Envelope, Receipts, RegisterChannel
 from serviceplan_webhook.payload import payload
 from serviceplan_webhook.sender import post
-from serviceplan_webhook.settings import WebhookSettings
+from serviceplan_webhook.settings import WebhookSettings, named_channels
 from serviceplan_webhook.signing import signed_headers
 
 VIA = "webhook"
@@ -54,9 +54,13 @@ class WebhookChannel:
 
     @hookimpl
     def serviceplan_channels(self, register: RegisterChannel) -> None:
-        """Deliver on the configured channels once a receiver is named."""
-        settings = self.settings
-        for channel in () if settings is None else sorted(settings.channels, key=lambda c: c.value):
+        """Deliver on the configured channels once a receiver is named.
+
+        A bad setting then fails each delivery (recorded, retried, handed to the desk) rather
+        than leaving the channels to the console, which would only pretend to send.
+        """
+        wanted = named_channels(os.environ) if self._settings is None else self._settings.channels
+        for channel in sorted(wanted, key=lambda c: c.value):
             register(channel)
 
     @hookimpl

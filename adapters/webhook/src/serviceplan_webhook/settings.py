@@ -51,6 +51,14 @@ def _as_channels(value: Iterable[Channel]) -> frozenset[Channel]:
     return frozenset(value)
 
 
+def named_channels(env: Mapping[str, str]) -> frozenset[Channel]:
+    """The channels asked for once a receiver is named (none before), even if a setting is bad."""
+    if not (env.get(PREFIX + "URL") or "").strip():
+        return frozenset()
+    names = {name.strip().lower() for name in (env.get(PREFIX + "CHANNELS") or "").split(",")}
+    return frozenset(c for c in Channel if c.value in names) or frozenset({Channel.PORTAL})
+
+
 @attrs.frozen
 class WebhookSettings:
     """The receiver and the shared secret; the secret never appears in a repr."""
