@@ -14,6 +14,7 @@ import attrs
 
 from serviceplan.app.service_plan import ServicePlan
 from serviceplan.delivery import rules, text
+from serviceplan.delivery.appointment import appointment
 from serviceplan.delivery.settings import DeliverySettings
 from serviceplan.delivery.timeout import call_with_timeout
 from serviceplan.domain.notice import Receipt
@@ -104,12 +105,13 @@ class Attempt:
 
     def _envelope(self, patient: Patient, record: NoticeRecord) -> Envelope:
         notice = record.notice
-        preparation = None
+        preparation, entry = None, None
         if notice.visit_id is not None and notice.channel in text.DETAILED:
             visit = self.plan.get_visit(notice.visit_id)
             preparation = self.plan.plugins.preparation(visit.visit_type, patient.language)
+            entry = appointment(self.plan, visit)
         words = text.compose(notice, self.settings, self.plan.settings.timezone, preparation)
-        return Envelope(notice, text.address(patient, notice.channel), words)
+        return Envelope(notice, text.address(patient, notice.channel), words, entry)
 
     def _record_failures(
         self, patient: Patient, key: str, failures: list[tuple[str, str]], now: datetime

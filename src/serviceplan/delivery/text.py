@@ -16,6 +16,8 @@ from serviceplan.errors import NoticeRefused
 from serviceplan.plugins.records import Preparation
 
 DETAILED = frozenset({Channel.EMAIL, Channel.PORTAL})
+_WITH_DETAIL = frozenset(NoticeKind) - {NoticeKind.CANCELLED}
+"""A cancellation says nothing of what to expect from the visit; every other notice may."""
 SMS_LENGTH = 160
 
 _TEXTS = {
@@ -37,6 +39,14 @@ _TEXTS = {
     ),
     NoticeKind.FOLLOW_UP: (
         "{clinic}: thank you for your visit. If anything is still open, please call {phone}."
+    ),
+    NoticeKind.RESCHEDULED: (
+        "{clinic}: your appointment has moved to {day} at {time}. "
+        "Questions or changes: call {phone}."
+    ),
+    NoticeKind.CANCELLED: (
+        "{clinic}: your appointment on {day} at {time} is cancelled. "
+        "To book a new time, call {phone}."
     ),
 }
 
@@ -64,6 +74,6 @@ def compose(
         time=f"{when:%H:%M}" if when else "",
         phone=rules.call_back.e164 if rules.call_back else "us",
     )
-    if preparation is not None and notice.channel in DETAILED:
+    if preparation is not None and notice.channel in DETAILED and notice.kind in _WITH_DETAIL:
         text += f"\n\n{preparation.text}"
     return text

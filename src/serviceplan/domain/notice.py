@@ -21,13 +21,15 @@ NOTICE_NAMESPACE = UUID("3c9b7a52-61d4-4f0e-9a8b-d2e4f6a1b705")
 
 
 class NoticeKind(Enum):
-    """What a notice is for."""
+    """What a notice is for; `RESCHEDULED` and `CANCELLED` tell of a change already made."""
 
     HEADS_UP = "heads-up"
     DELAY = "delay"
     PREPARATION = "preparation"
     RESCHEDULE_OFFER = "reschedule-offer"
     FOLLOW_UP = "follow-up"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"
 
 
 def notice_key(kind: NoticeKind, *parts: object) -> str:

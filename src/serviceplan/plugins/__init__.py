@@ -22,7 +22,9 @@ from serviceplan.plugins.loading import (
 )
 from serviceplan.plugins.manager import PluginManager, hook_names
 from serviceplan.plugins.markers import hookimpl, hookspec
+from serviceplan.plugins.receipts import Receipts
 from serviceplan.plugins.records import (
+    Appointment,
     Booking,
     Envelope,
     Preparation,
@@ -37,12 +39,14 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "STRICT",
     "TRACE",
+    "Appointment",
     "Booking",
     "Envelope",
     "PluginManager",
     "Plugins",
     "Preparation",
     "Proposal",
+    "Receipts",
     "RegisterChannel",
     "Slot",
     "StockItem",

@@ -38,6 +38,22 @@ def _id(name: str) -> Any:  # noqa: ANN401
 
 
 @attrs.frozen
+class Appointment:
+    """A visit as a calendar sees it: one entry however often it moves, for e-mail invitations.
+
+    It holds times only, never the visit type, so an invitation says no more than a text does.
+    """
+
+    uid: UUID = attrs.field(validator=_id("appointment uid"))
+    """The first visit's id: every move of the appointment keeps it."""
+    sequence: int = attrs.field(validator=attrs.validators.ge(0))
+    """How often the appointment was revised: one per move, and one more when it is cancelled."""
+    start: datetime = attrs.field(validator=_aware("start"))
+    end: datetime = attrs.field(validator=_aware("end"))
+    cancelled: bool = False
+
+
+@attrs.frozen
 class Envelope:
     """A notice ready for a channel: the address it goes to and the text already written."""
 
@@ -45,6 +61,10 @@ class Envelope:
     to: str = attrs.field(validator=_text("address", 254))
     """A phone number in E.164 form, an e-mail address, or the patient id for the portal."""
     text: str = attrs.field(validator=_text("text", 4000))
+    appointment: Appointment | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Appointment))
+    )
+    """The visit the notice is about, on e-mail and the portal only (for a calendar entry)."""
 
     @property
     def key(self) -> str:
@@ -115,4 +135,4 @@ class Preparation:
     long_testing: bool = False
 
 
-__all__ = ["Booking", "Envelope", "Preparation", "Proposal", "Slot", "StockItem"]
+__all__ = ["Appointment", "Booking", "Envelope", "Preparation", "Proposal", "Slot", "StockItem"]

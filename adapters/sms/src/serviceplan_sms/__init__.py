@@ -1,0 +1,37 @@
+"""serviceplan-sms: a text-message channel over Twilio's Messages API, with STOP replies.
+
+```python
+channel = SmsChannel(SmsSettings(account_sid="AC...", auth_token="...", sender="+15555550199"))
+plan = ServicePlan(env, plugins=[channel])        # or configure SERVICEPLAN_SMS_* and install
+app = InboundSms(plan, channel.settings)          # mount where Twilio posts incoming texts
+```
+"""
+
+from serviceplan_sms.gateway import GatewayRefused, GatewayUnavailable, MessagesApi, SmsNotSent
+from serviceplan_sms.inbound import INBOUND, Handled, InboundSms, StopReplies
+from serviceplan_sms.keywords import START_WORDS, STOP_WORDS, Reply, reply_of
+from serviceplan_sms.phone_book import PhoneBook
+from serviceplan_sms.plugin import SMS_LENGTH, SmsChannel
+from serviceplan_sms.settings import SmsSettings
+from serviceplan_sms.signature import signed_by_twilio, twilio_signature
+
+__all__ = [
+    "INBOUND",
+    "SMS_LENGTH",
+    "START_WORDS",
+    "STOP_WORDS",
+    "GatewayRefused",
+    "GatewayUnavailable",
+    "Handled",
+    "InboundSms",
+    "MessagesApi",
+    "PhoneBook",
+    "Reply",
+    "SmsChannel",
+    "SmsNotSent",
+    "SmsSettings",
+    "StopReplies",
+    "reply_of",
+    "signed_by_twilio",
+    "twilio_signature",
+]

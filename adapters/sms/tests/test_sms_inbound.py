@@ -1,0 +1,164 @@
+"""Replies from patients' phones: STOP is honoured at once, START undoes it, others are ignored."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from serviceplan import Channel, ContactPoints, NoticeKind, NoticeStatus, PhoneNumber
+from serviceplan.delivery import DeliveryWorker
+from serviceplan.errors import NoticeRefused
+from serviceplan_sms import (
+    INBOUND,
+    START_WORDS,
+    STOP_WORDS,
+    InboundSms,
+    PhoneBook,
+    Reply,
+    StopReplies,
+    reply_of,
+    twilio_signature,
+)
+from sms_helpers import PHONE
+from twilio_peer import ACCOUNT, CLINIC_NUMBER, TOKEN, wsgi_on_loopback
+
+
+@pytest.fixture
+def inbound(plan, sms_settings):
+    """The clinic's webhook for incoming texts, served on loopback; yields its URL."""
+    with wsgi_on_loopback(InboundSms(plan, sms_settings)) as base:
+        yield f"{base}/sms/inbound"
+
+
+def post(url: str, body: str, *, sender: str = PHONE, token: str = TOKEN, account=ACCOUNT):
+    """POST an incoming text as Twilio does, signed with `token`; return the status and body."""
+    fields = {
+        "MessageSid": "SM" + "f" * 32, "AccountSid": account, "From": sender,
+        "To": CLINIC_NUMBER, "Body": body, "NumMedia": "0",
+    }  # fmt: skip
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        url,
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"X-Twilio-Signature": twilio_signature(token, url, fields.items())},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def test_a_stop_over_http_opts_the_patient_out_at_once(plan, patient, inbound):
+    before = plan.event_count
+    status, answer = post(inbound, "STOP")
+    assert (status, answer) == (200, b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>')
+    assert Channel.SMS in plan.get_patient(patient).opted_out
+    assert not plan.get_patient(patient).can_reach(Channel.SMS)
+    assert plan.event_count == before + 1
+    with pytest.raises(NoticeRefused):
+        plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=INBOUND)
+
+
+def test_an_owed_text_is_not_sent_after_a_stop(plan, desk, patient, inbound):
+    key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
+    post(inbound, "stop")
+    DeliveryWorker(plan).run_once()
+    assert plan.get_notice(patient, key).status is NoticeStatus.GIVEN_UP
+
+
+def test_a_request_without_twilios_signature_changes_nothing(plan, patient, inbound):
+    before = plan.event_count
+    assert post(inbound, "STOP", token="forged")[0] == 403  # noqa: S106 (a forged token)
+    assert post(inbound, "STOP", account="AC" + "9" * 32)[0] == 403
+    assert plan.event_count == before
+    assert plan.get_patient(patient).can_reach(Channel.SMS)
+
+
+def test_only_a_post_is_heard(inbound):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(inbound, timeout=5)  # noqa: S310 (loopback)
+    assert refused.value.code == 405
+
+
+@pytest.mark.parametrize("word", sorted(STOP_WORDS))
+def test_every_stop_word_opts_out(plan, patient, word):
+    handled = StopReplies(plan).handle(PHONE, f"  {word.lower()}. ")
+    assert handled.reply is Reply.STOP
+    assert handled.patients == (patient,)
+    assert Channel.SMS in plan.get_patient(patient).opted_out
+
+
+@pytest.mark.parametrize("word", sorted(START_WORDS))
+def test_start_gives_consent_back_after_a_stop(plan, patient, word):
+    replies = StopReplies(plan)
+    replies.handle(PHONE, "STOP")
+    assert replies.handle(PHONE, word).patients == (patient,)
+    assert plan.get_patient(patient).can_reach(Channel.SMS)
+
+
+@pytest.mark.usefixtures("patient")
+def test_start_without_a_stop_and_a_second_stop_record_nothing(plan):
+    replies = StopReplies(plan)
+    before = plan.event_count
+    assert replies.handle(PHONE, "START").patients == ()
+    replies.handle(PHONE, "STOP")
+    assert replies.handle(PHONE, "STOP").patients == ()
+    assert plan.event_count == before + 1
+
+
+@pytest.mark.parametrize(
+    "body", ["Can I come at 3 instead?", "please stop by later", "", "STOP IT"]
+)
+@pytest.mark.usefixtures("patient")
+def test_other_replies_are_left_alone(plan, body):
+    before = plan.event_count
+    assert StopReplies(plan).handle(PHONE, body).reply is None
+    assert plan.event_count == before
+    assert reply_of(body) is None
+
+
+@pytest.mark.usefixtures("patient")
+def test_a_stop_from_an_unknown_number_records_nothing(plan, inbound):
+    before = plan.event_count
+    assert post(inbound, "STOP", sender="+15555550111")[0] == 200
+    assert plan.event_count == before
+
+
+def test_a_stop_speaks_for_every_patient_who_gave_the_number(plan, desk, patient):
+    child = plan.register_patient(
+        contact=ContactPoints(PhoneNumber(PHONE)), preferred=Channel.SMS, by=desk
+    )
+    plan.give_consent(child, Channel.SMS, by=desk)
+    assert set(StopReplies(plan).handle(PHONE, "STOP").patients) == {patient, child}
+    assert all(Channel.SMS in plan.get_patient(p).opted_out for p in (patient, child))
+
+
+def test_the_phone_book_follows_contact_changes(plan, desk, patient):
+    book = PhoneBook(plan)
+    assert book.patients_at(PHONE) == [patient]
+    new = ContactPoints(PhoneNumber("+15555550123"))
+    plan.change_contact(patient, contact=new, preferred=Channel.SMS, by=desk)
+    assert book.patients_at(PHONE) == []
+    assert book.patients_at("+15555550123") == [patient]
+
+
+def test_the_opt_out_names_the_inbound_line_as_its_actor(plan, patient):
+    StopReplies(plan).handle(PHONE, "STOP")
+    notification = plan.recorder.select_notifications(plan.event_count, 1)[0]
+    event = plan.mapper.to_domain_event(notification)
+    assert type(event).__name__ == "OptedOut"
+    assert (event.originator_id, event.by) == (patient, INBOUND)
+    assert INBOUND.role == "system"
+
+
+def test_the_signature_is_twilios():
+    """The example from Twilio's documentation of request validation."""
+    fields = {
+        "CallSid": "CA1234567890ABCDE", "Caller": "+12349013030", "Digits": "1234",
+        "From": "+12349013030", "To": "+18005551212",
+    }  # fmt: skip
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    assert twilio_signature("12345", url, fields.items()) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="

@@ -1,0 +1,97 @@
+"""A real SMTP server on loopback (aiosmtpd), in the three modes a clinic's server may speak.
+
+It keeps every message it accepts, parsed, with how it came: over TLS or not, logged in or not.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import attrs
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+USER, PASSWORD = "desk", "correct horse battery staple"
+
+
+@attrs.frozen
+class Received:
+    """One message as the server took it."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    message: EmailMessage
+    encrypted: bool
+    logged_in: bool
+
+
+class Inbox:
+    """The server's handler: accepts every message and keeps it."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.received.append(
+            Received(
+                sender=envelope.mail_from,
+                recipients=tuple(envelope.rcpt_tos),
+                message=message,
+                encrypted=server.transport.get_extra_info("ssl_object") is not None,
+                logged_in=bool(session.authenticated),
+            )
+        )
+        return "250 OK"
+
+
+def check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:  # noqa: ARG001 (aiosmtpd's signature)
+    """Let in the desk's login, nobody else."""
+    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+        USER.encode(),
+        PASSWORD.encode(),
+    )
+    return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
+
+
+def free_port() -> int:
+    """A port nobody listens on now (aiosmtpd needs a number before it starts)."""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def mail_server(
+    mode: str, *, tls: ssl.SSLContext | None = None, login: bool = False
+) -> Iterator[tuple[int, Inbox]]:
+    """Run a mail server on loopback in `mode` (plain, starttls, ssl); yield its port and inbox."""
+    inbox = Inbox()
+    options: dict[str, Any] = {}
+    if mode == "starttls":
+        options = {"tls_context": tls, "require_starttls": True}
+    if login:
+        options["authenticator"] = check_login
+        # Over implicit TLS the whole session is encrypted: AUTH is offered from the start.
+        options |= {"auth_required": True} if mode == "starttls" else {"auth_require_tls": False}
+    port = free_port()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        ssl_context=tls if mode == "ssl" else None,
+        server_hostname="127.0.0.1",
+        **options,
+    )
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()

@@ -1,0 +1,81 @@
+"""The `webhook` entry point: notices POSTed as signed JSON to a URL the clinic runs.
+
+Settings come from the environment when a hook is called (see `serviceplan_webhook.settings`);
+without `SERVICEPLAN_WEBHOOK_URL` the channel registers nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from serviceplan import Receipt, hookimpl
+from serviceplan.errors import NoticeRefused
+from serviceplan.plugins import Envelope, Receipts, RegisterChannel
+from serviceplan_webhook.payload import payload
+from serviceplan_webhook.sender import post
+from serviceplan_webhook.settings import WebhookSettings, named_channels
+from serviceplan_webhook.signing import signed_headers
+
+VIA = "webhook"
+
+log = logging.getLogger("serviceplan_webhook")
+
+
+class WebhookChannel:
+    """Delivers notices to the clinic's receiver, signed, each idempotency key once."""
+
+    def __init__(
+        self,
+        settings: WebhookSettings | None = None,
+        *,
+        receipts: Receipts | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._settings = settings
+        self._receipts = receipts
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    @property
+    def settings(self) -> WebhookSettings | None:
+        """The settings given, else those in the environment now (None: the channel is off)."""
+        return self._settings or WebhookSettings.from_env(os.environ)
+
+    def receipts(self, settings: WebhookSettings) -> Receipts:
+        """What this channel has sent: in memory, or in the file the settings name."""
+        with self._lock:
+            if self._receipts is None:
+                self._receipts = Receipts(settings.receipts_path)
+            return self._receipts
+
+    @hookimpl
+    def serviceplan_channels(self, register: RegisterChannel) -> None:
+        """Deliver on the configured channels once a receiver is named.
+
+        A bad setting then fails each delivery (recorded, retried, handed to the desk) rather
+        than leaving the channels to the console, which would only pretend to send.
+        """
+        wanted = named_channels(os.environ) if self._settings is None else self._settings.channels
+        for channel in sorted(wanted, key=lambda c: c.value):
+            register(channel)
+
+    @hookimpl
+    def serviceplan_deliver_notice(self, envelope: Envelope, key: str) -> Receipt:
+        """Post the notice unless its key was sent before; then return the first receipt."""
+        settings = self.settings
+        if settings is None:
+            raise NoticeRefused("no webhook receiver is configured (SERVICEPLAN_WEBHOOK_URL)")
+        if envelope.channel not in settings.channels or key != envelope.key:
+            raise NoticeRefused("the webhook takes notices on its channels under their own key")
+        return self.receipts(settings).once(key, lambda: self._send(envelope, settings))
+
+    def _send(self, envelope: Envelope, settings: WebhookSettings) -> Receipt:
+        body = payload(envelope)
+        headers = signed_headers(settings.secret, int(self._clock()), body, envelope.key)
+        reference = post(settings, body, headers) or f"{VIA}:{envelope.key}"
+        log.info("notice %s posted to the clinic's webhook", envelope.key)
+        return Receipt(key=envelope.key, via=VIA, reference=reference)
