@@ -6,8 +6,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from serviceplan.app.base import Base
 from serviceplan.app.permissions import permitted
 from serviceplan.domain import checks
@@ -41,7 +39,7 @@ class Visits(Base):
         With `external_id` (the scheduling system's appointment id) the visit id is stable, so a
         feed that sends the same booking twice is told so instead of booking twice.
         """
-        self._load(Patient, patient_id, PatientNotFound)
+        self._exists(Patient, patient_id, PatientNotFound)
         kind = self._visit_type(visit_type, length)
         at = self._now(now)
         facts: dict[str, Any] = {
@@ -154,7 +152,7 @@ class Visits(Base):
         return visit
 
     def _new_visit_with_id(self, visit_id: UUID, facts: dict[str, Any]) -> Visit:
-        if visit_id in self.repository:
+        if self._recorded(visit_id):
             raise InvalidInput("a visit with that external id is already booked")
         return Visit._create(  # noqa: SLF001 (eventsourcing's way to choose the id)
             Visit.Booked,  # type: ignore[attr-defined]  # made by @event
@@ -183,17 +181,17 @@ class Visits(Base):
 
     def visits_of(self, provider: str, day: date) -> list[Visit]:
         """Return the provider's visits on `day`, by booked start."""
-        provider_day = self._find_day(checks.code(provider, "provider"), day)
+        return self._visits_on(self._find_day(checks.code(provider, "provider"), day))
+
+    def _visits_on(self, provider_day: ProviderDay | None) -> list[Visit]:
+        """Return the visits on the provider's day, by booked start, read in one query."""
         if provider_day is None:
             return []
-        visits = [self.get_visit(v) for v in provider_day.visit_ids]
+        visits = self._load_many(Visit, provider_day.visit_ids, VisitNotFound)
         return sorted(visits, key=lambda v: (v.start, str(v.id)))
 
     def _find_day(self, provider: str, day: date) -> ProviderDay | None:
-        try:
-            found: object = self.repository.get(provider_day_id(provider, day))
-        except AggregateNotFoundError:
-            return None
+        found = self._get(provider_day_id(provider, day))
         return found if isinstance(found, ProviderDay) else None
 
     def _day_with(self, visit: Visit) -> ProviderDay:
