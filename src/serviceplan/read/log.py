@@ -47,13 +47,15 @@ class Log:
     def page(self, after: int, limit: int, stop: int, topics: Sequence[str]) -> list[Row]:
         """Return up to `limit` rows of these topics after position `after`, up to `stop`."""
         if self._sqlite:
-            with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            with self.recorder.datastore.transaction(commit=False) as wrapped:  # type: ignore[attr-defined]
+                cursor = getattr(wrapped, "sqlite_cursor", wrapped)
+                cursor.row_factory = None  # plain tuples: the connection's Row objects cost more
                 marks = ",".join("?" * len(topics))
                 cursor.execute(
                     f"{self._select} AND topic IN ({marks}) ORDER BY rowid LIMIT ?",
                     (after, stop, *topics, limit),
                 )
-                rows: list[Row] = cursor.fetchall()  # sqlite3.Row: a sequence like the tuple
+                rows: list[Row] = cursor.fetchall()
                 return rows
         found = self.recorder.select_notifications(
             after, limit, stop=stop, topics=topics, inclusive_of_start=False
