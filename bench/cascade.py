@@ -100,6 +100,11 @@ def rows(plan: ServicePlan, sizes: Sequence[int], repeats: int) -> list[Row]:
             medians[str(s)].wall * 1000, "ms")
         for s in sizes
     ]  # fmt: skip
+    found += [
+        row(f"delay cascade, {s:,} visits affected: announce, CPU time",
+            medians[str(s)].cpu * 1000, "CPU ms")
+        for s in sizes
+    ]  # fmt: skip
     small, large = sizes[-2], sizes[-1]
     what = f"delay cascade growth, {small:,} to {large:,} visits (linear = {large // small})"
     found += [

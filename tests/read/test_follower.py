@@ -58,7 +58,7 @@ def test_a_crash_in_a_page_leaves_rows_and_position_as_they_were(plan, desk, mor
     plan.check_in(morning[0], by=desk)
     plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
 
-    def broken(_event):
+    def broken(*_fields):
         raise RuntimeError("the power went out")
 
     board._bound[next(t for t in board.topics if t.endswith("Delay.Announced"))] = broken

@@ -4,7 +4,8 @@ from uuid import uuid4
 import pytest
 
 from helpers import DAY, at, event_names, refused
-from serviceplan import CancellationReason, VisitStatus
+from serviceplan import CancellationReason, Channel, VisitStatus
+from serviceplan.domain.provider_day import provider_day_id
 from serviceplan.errors import (
     InvalidInput,
     NotAllowedNow,
@@ -61,6 +62,45 @@ def test_a_visit_needs_a_known_patient(plan, desk):
         plan.book_visit(
             uuid4(), provider="dr-patel", visit_type="exam", start=at(8), length=30, by=desk
         )
+
+
+def test_a_visit_is_not_booked_for_a_record_that_is_not_a_patient(plan, desk, visit):
+    with refused(plan, PatientNotFound, match=str(visit)):
+        plan.book_visit(
+            visit, provider="dr-patel", visit_type="exam", start=at(9), length=30, by=desk
+        )
+
+
+def test_a_long_known_patient_is_booked_without_reading_their_history(plan, desk, patient):
+    for _ in range(3):
+        plan.give_consent(patient, Channel.EMAIL, by=desk)
+        plan.withdraw_consent(patient, Channel.EMAIL, by=desk)
+    read = []
+    select = plan.recorder.select_events
+
+    def watched(originator_id, **options):
+        read.append((originator_id, options.get("lte")))
+        return select(originator_id, **options)
+
+    plan.recorder.select_events = watched
+    plan.book_visit(patient, provider="dr-patel", visit_type="exam", start=at(9), by=desk)
+
+    assert [lte for aggregate, lte in read if aggregate == patient] == [1]
+
+
+def test_the_visits_of_a_day_are_read_together_in_booked_order(plan, desk, patient):
+    starts = [at(10), at(8), at(9, 30), at(8)]
+    booked = [
+        plan.book_visit(patient, provider="dr-patel", visit_type="exam", start=s, by=desk)
+        for s in starts
+    ]
+
+    day = plan.visits_of("dr-patel", DAY)
+
+    assert [v.start for v in day] == sorted(starts)
+    assert sorted(v.id for v in day) == sorted(booked)
+    assert [plan.get_visit(v.id) for v in day] == day
+    assert plan.repository.get(provider_day_id("dr-patel", DAY)).visit_ids == tuple(booked)
 
 
 @pytest.mark.parametrize(

@@ -34,11 +34,12 @@ class Delays(Visits, DelayNotices):
         """Announce that `provider` is `minutes` late from `late_from`; the impact is recorded."""
         checks.minutes(minutes, "delay", high=MAX_MINUTES)
         day = self.day_of(late_from)
+        found = self._find_day(checks.code(provider, "provider"), day)
         delay = Delay(
             provider=provider, day=day, late_from=late_from, minutes=minutes, reason=reason,
-            impact=self.impact_of(provider, late_from, minutes), at=self._now(now), by=by,
+            impact=self._impact(found, late_from, minutes), at=self._now(now), by=by,
         )  # fmt: skip
-        provider_day = self._find_day(provider, day) or ProviderDay(provider=provider, day=day)
+        provider_day = found or ProviderDay(provider=provider, day=day)
         provider_day.add_delay(delay.id)
         told = self._tell_slipped(delay, delay.announced_at, by)
         self._save(delay, provider_day, *told)
@@ -70,9 +71,17 @@ class Delays(Visits, DelayNotices):
     def impact_of(self, provider: str, late_from: datetime, minutes: int) -> Impact:
         """Project which of the provider's pending visits slip, and to when."""
         day = self.day_of(late_from)
+        return self._impact(
+            self._find_day(checks.code(provider, "provider"), day), late_from, minutes
+        )
+
+    def _impact(
+        self, provider_day: ProviderDay | None, late_from: datetime, minutes: int
+    ) -> Impact:
+        """Project the delay over the visits on the provider's day (the day read once)."""
         queue = [
             QueuedVisit(v.id, v.patient_id, v.start, v.length, v.checked_in_at is not None)
-            for v in self.visits_of(provider, day)
+            for v in self._visits_on(provider_day)
             if v.is_pending
         ]
         return project(queue, checks.aware(late_from, "late from"), minutes)
@@ -82,7 +91,7 @@ class Delays(Visits, DelayNotices):
         provider_day = self._find_day(checks.code(provider, "provider"), day)
         if provider_day is None:
             return []
-        delays = (self.get_delay(d) for d in provider_day.delay_ids)
+        delays = self._load_many(Delay, provider_day.delay_ids, DelayNotFound)
         return [d for d in delays if not d.is_resolved]
 
     def detect_delay(

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from serviceplan.app.base import Base
 from serviceplan.app.permissions import permitted
 from serviceplan.domain.contact import Channel
@@ -129,8 +127,5 @@ class Notices(Base):
         return self._find_notice_day(day) or NoticeDay(day=day)
 
     def _find_notice_day(self, day: date) -> NoticeDay | None:
-        try:
-            found: object = self.repository.get(notice_day_id(day))
-        except AggregateNotFoundError:
-            return None
+        found = self._get(notice_day_id(day))
         return found if isinstance(found, NoticeDay) else None

@@ -33,7 +33,7 @@ class Patients(Base):
             patient = Patient(contact=contact, preferred=preferred, language=language, at=at, by=by)
         else:
             patient_id = patient_id_for(external_id)
-            if patient_id in self.repository:
+            if self._recorded(patient_id):
                 raise InvalidInput("a patient with that external id is already registered")
             patient = Patient._create(  # noqa: SLF001 (eventsourcing's way to choose the id)
                 Patient.Registered,  # type: ignore[attr-defined]  # made by @event

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from serviceplan.app.notices import Notices
@@ -44,7 +43,7 @@ class Visits(Notices):
         With `external_id` (the scheduling system's appointment id) the visit id is stable, so a
         feed that sends the same booking twice is told so instead of booking twice.
         """
-        patient = self._load(Patient, patient_id, PatientNotFound)
+        self._exists(Patient, patient_id, PatientNotFound)
         kind = self._visit_type(visit_type, length)
         at = self._now(now)
         facts: dict[str, Any] = {
@@ -57,7 +56,7 @@ class Visits(Notices):
         else:
             visit = self._new_visit_with_id(visit_id_for(external_id), facts)
         self._flag_if_long(visit, kind, at, by)
-        told = self._prepare(patient, visit, kind, at, by)
+        told = self._prepare(patient_id, visit, kind, at, by)
         self._save(visit, self._day_with(visit), *told)
         return visit.id
 
@@ -175,7 +174,7 @@ class Visits(Notices):
         return visit
 
     def _new_visit_with_id(self, visit_id: UUID, facts: dict[str, Any]) -> Visit:
-        if visit_id in self.repository:
+        if self._recorded(visit_id):
             raise InvalidInput("a visit with that external id is already booked")
         return Visit._create(  # noqa: SLF001 (eventsourcing's way to choose the id)
             Visit.Booked,  # type: ignore[attr-defined]  # made by @event
@@ -193,7 +192,7 @@ class Visits(Notices):
         return VisitType(checks.code(code, "visit type"), code, checks.minutes(length, "length"))
 
     def _prepare(
-        self, patient: Patient, visit: Visit, kind: VisitType, at: datetime, by: Staff
+        self, patient_id: UUID, visit: Visit, kind: VisitType, at: datetime, by: Staff
     ) -> list[Aggregate]:
         """Owe the patient a preparation notice ahead of a long visit (or any, if configured).
 
@@ -201,12 +200,14 @@ class Visits(Notices):
         there), else on their preferred channel; `Settings.preparation_lead_hours` before.
         """
         long_visit = visit.flagged_long is not None and self.settings.prepare_long_visits
-        wanted = long_visit or (self.settings.preparation_for_all and kind.preparation)
+        if not (long_visit or (self.settings.preparation_for_all and kind.preparation)):
+            return []
+        patient = self._load(Patient, patient_id, PatientNotFound)
         channel = next(
             (c for c in (Channel.EMAIL, Channel.PORTAL, patient.preferred) if patient.can_reach(c)),
             None,
         )
-        if not wanted or channel is None:
+        if channel is None:
             return []
         lead = timedelta(hours=self.settings.preparation_lead_hours)
         not_before = max(at, visit.start - lead)
@@ -230,17 +231,17 @@ class Visits(Notices):
 
     def visits_of(self, provider: str, day: date) -> list[Visit]:
         """Return the provider's visits on `day`, by booked start."""
-        provider_day = self._find_day(checks.code(provider, "provider"), day)
+        return self._visits_on(self._find_day(checks.code(provider, "provider"), day))
+
+    def _visits_on(self, provider_day: ProviderDay | None) -> list[Visit]:
+        """Return the visits on the provider's day, by booked start, read in one query."""
         if provider_day is None:
             return []
-        visits = [self.get_visit(v) for v in provider_day.visit_ids]
+        visits = self._load_many(Visit, provider_day.visit_ids, VisitNotFound)
         return sorted(visits, key=lambda v: (v.start, str(v.id)))
 
     def _find_day(self, provider: str, day: date) -> ProviderDay | None:
-        try:
-            found: object = self.repository.get(provider_day_id(provider, day))
-        except AggregateNotFoundError:
-            return None
+        found = self._get(provider_day_id(provider, day))
         return found if isinstance(found, ProviderDay) else None
 
     def _day_with(self, visit: Visit) -> ProviderDay:

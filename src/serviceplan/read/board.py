@@ -20,9 +20,15 @@ from serviceplan.read.board_rows import (
     delay_from,
     row_from,
 )
-from serviceplan.read.follower import Event, Follower, on, stamp
+from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.stored import text_id
 
 _GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED, VisitStatus.NO_SHOW})
+BOOKED = (
+    "patient_id._data_", "provider", "start._data_", "visit_type", "length",
+    "rescheduled_from._data_",
+)  # fmt: skip
+PHONE = "contact._data_.phone._data_.e164"
 _ROW = """SELECT v.*, p.phone FROM board_visits v LEFT JOIN board_phones p USING (patient_id)"""
 
 
@@ -55,62 +61,78 @@ class DayBoard(DelayProjections, Follower):
 
     # -- visits -------------------------------------------------------------------------------
 
-    @on(Visit.Booked)  # type: ignore[attr-defined]
-    def _booked(self, e: Event) -> None:
-        moved_from = None if e.rescheduled_from is None else str(e.rescheduled_from)
-        self.db.execute(
+    @on(Visit.Booked, reads=BOOKED)  # type: ignore[attr-defined]
+    def _booked(  # noqa: PLR0913, PLR0917 (the booking's fields, as stored)
+        self,
+        visit_id: str,
+        patient_id: str,
+        provider: str,
+        start: str,
+        visit_type: str,
+        length: int,
+        moved_from: str | None,
+    ) -> None:
+        self.write(
             "INSERT OR REPLACE INTO board_visits (visit_id, patient_id, provider, day, visit_type,"
             " booked_start, length, status, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                str(e.originator_id), str(e.patient_id), e.provider, e.start.date().isoformat(),
-                e.visit_type, stamp(e.start), e.length, VisitStatus.BOOKED.value, moved_from,
+                visit_id, text_id(patient_id), provider, start[:10], visit_type, start, length,
+                VisitStatus.BOOKED.value, None if moved_from is None else text_id(moved_from),
             ),
+            ("board_visits", visit_id),
         )  # fmt: skip
 
-    @on(ProviderDay.Opened)  # type: ignore[attr-defined]
-    def _day_opened(self, e: Event) -> None:
-        self.db.execute(
+    @on(ProviderDay.Opened, reads=("provider", "day._data_"))  # type: ignore[attr-defined]
+    def _day_opened(self, day_id: str, provider: str, day: str) -> None:
+        self.write(
             "INSERT OR REPLACE INTO board_days VALUES (?, ?, ?)",
-            (str(e.originator_id), e.provider, e.day.isoformat()),
+            (day_id, provider, day),
+            ("board_days", day_id),
         )
 
-    @on(ProviderDay.VisitAdded)  # type: ignore[attr-defined]
-    def _on_day(self, e: Event) -> None:
-        self.db.execute(
+    @on(ProviderDay.VisitAdded, reads=("visit_id._data_",))  # type: ignore[attr-defined]
+    def _on_day(self, day_id: str, visit_id: str) -> None:
+        visit = text_id(visit_id)
+        self.write(
             "UPDATE board_visits SET day = (SELECT day FROM board_days WHERE day_id = ?)"
             " WHERE visit_id = ?",
-            (str(e.originator_id), str(e.visit_id)),
+            (day_id, visit),
+            ("board_visits", visit),
+            ("board_days", day_id),
         )
 
-    @on(Visit.CheckedIn)  # type: ignore[attr-defined]
-    def _checked_in(self, e: Event) -> None:
-        self._status(e, VisitStatus.CHECKED_IN, "checked_in_at")
+    @on(Visit.CheckedIn, reads=(AT,))  # type: ignore[attr-defined]
+    def _checked_in(self, visit_id: str, at: str) -> None:
+        self._status(visit_id, VisitStatus.CHECKED_IN, "checked_in_at", at)
 
-    @on(Visit.Started)  # type: ignore[attr-defined]
-    def _started(self, e: Event) -> None:
-        self._status(e, VisitStatus.STARTED, "started_at")
+    @on(Visit.Started, reads=(AT,))  # type: ignore[attr-defined]
+    def _started(self, visit_id: str, at: str) -> None:
+        self._status(visit_id, VisitStatus.STARTED, "started_at", at)
 
-    @on(Visit.Completed)  # type: ignore[attr-defined]
-    def _completed(self, e: Event) -> None:
-        self._status(e, VisitStatus.COMPLETED, "completed_at")
+    @on(Visit.Completed, reads=(AT,))  # type: ignore[attr-defined]
+    def _completed(self, visit_id: str, at: str) -> None:
+        self._status(visit_id, VisitStatus.COMPLETED, "completed_at", at)
 
-    @on(Visit.Cancelled)  # type: ignore[attr-defined]
-    def _cancelled(self, e: Event) -> None:
-        self._status(e, VisitStatus.CANCELLED)
+    @on(Visit.Cancelled, reads=())  # type: ignore[attr-defined]
+    def _cancelled(self, visit_id: str) -> None:
+        self._status(visit_id, VisitStatus.CANCELLED)
 
-    @on(Visit.NoShow)  # type: ignore[attr-defined]
-    def _no_show(self, e: Event) -> None:
-        self._status(e, VisitStatus.NO_SHOW)
+    @on(Visit.NoShow, reads=())  # type: ignore[attr-defined]
+    def _no_show(self, visit_id: str) -> None:
+        self._status(visit_id, VisitStatus.NO_SHOW)
 
-    @on(Visit.Rescheduled)  # type: ignore[attr-defined]
-    def _rescheduled(self, e: Event) -> None:
-        self._status(e, VisitStatus.RESCHEDULED)
-        self.db.execute(
+    @on(Visit.Rescheduled, reads=("to._data_",))  # type: ignore[attr-defined]
+    def _rescheduled(self, visit_id: str, to: str) -> None:
+        self._status(visit_id, VisitStatus.RESCHEDULED)
+        self.write(
             "UPDATE board_visits SET moved_to = ? WHERE visit_id = ?",
-            (str(e.to), str(e.originator_id)),
+            (text_id(to), visit_id),
+            ("board_visits", visit_id),
         )
 
-    def _status(self, e: Event, status: VisitStatus, moment: str | None = None) -> None:
+    def _status(
+        self, visit_id: str, status: VisitStatus, moment: str | None = None, at: str | None = None
+    ) -> None:
         """Record the visit's new status and, for a step of its day, when it happened.
 
         A visit that will not happen here (moved, cancelled, missed) no longer slips.
@@ -118,20 +140,21 @@ class DayBoard(DelayProjections, Follower):
         stamped = f", {moment} = ?" if moment else ""
         if status in _GONE:
             stamped = ", projected_start = NULL, delay_id = NULL"
-        values = (status.value, stamp(e.at)) if moment else (status.value,)
-        self.db.execute(
+        values = (status.value, at) if moment else (status.value,)
+        self.write(
             f"UPDATE board_visits SET status = ?{stamped} WHERE visit_id = ?",  # noqa: S608
-            (*values, str(e.originator_id)),
+            (*values, visit_id),
+            ("board_visits", visit_id),
         )
 
     # -- patients -----------------------------------------------------------------------------
 
-    @on(Patient.Registered, Patient.ContactChanged)  # type: ignore[attr-defined]
-    def _contact(self, e: Event) -> None:
-        phone = e.contact.phone
-        self.db.execute(
+    @on(Patient.Registered, Patient.ContactChanged, reads=(PHONE,))  # type: ignore[attr-defined]
+    def _contact(self, patient_id: str, phone: str | None) -> None:
+        self.write(
             "INSERT OR REPLACE INTO board_phones VALUES (?, ?)",
-            (str(e.originator_id), None if phone is None else phone.e164),
+            (patient_id, phone),
+            ("board_phones", patient_id),
         )
 
     # -- extension points for notices and the patient's choice --------------------------------
@@ -146,7 +169,7 @@ class DayBoard(DelayProjections, Follower):
             raise ValueError(msg)
         told = ", last_told_at = ?" if outcome == "delivered" else ""
         values = (told_at,) if told else ()
-        self.db.execute(
+        self.write_now(
             f"UPDATE board_visits SET notices_{outcome} = notices_{outcome} + 1{told}"  # noqa: S608
             " WHERE visit_id = ?",
             (*values, visit_id),
@@ -154,7 +177,7 @@ class DayBoard(DelayProjections, Follower):
 
     def note_choice(self, visit_id: str, choice: str) -> None:
         """Record what the patient chose after a delay notice (come later, keep the time...)."""
-        self.db.execute("UPDATE board_visits SET choice = ? WHERE visit_id = ?", (choice, visit_id))
+        self.write_now("UPDATE board_visits SET choice = ? WHERE visit_id = ?", (choice, visit_id))
 
     # -- queries ------------------------------------------------------------------------------
 

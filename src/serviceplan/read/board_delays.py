@@ -6,61 +6,86 @@ for them. Visits that already began keep theirs, so the board still tells how la
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from serviceplan.domain.delay import Delay
 from serviceplan.domain.visit import PENDING
-from serviceplan.read.follower import Event, on, stamp
+from serviceplan.read.follower import AT, on
+from serviceplan.read.stored import text_id
+from serviceplan.read.writes import Key
 
 _PENDING = tuple(s.value for s in PENDING)
+SLIPS = "impact._data_.slips._data_"
+"""The impact's slips as stored: tagged `Slip`s, each a visit id and its projected start."""
+ANNOUNCED = ("provider", "day._data_", "late_from._data_", "minutes", "reason", AT, SLIPS)
 
 
 class DelayProjections:
     """The day board's handlers for `Delay` events (mixed into `DayBoard`)."""
 
-    db: sqlite3.Connection
+    if TYPE_CHECKING:
 
-    @on(Delay.Announced)  # type: ignore[attr-defined]
-    def _announced(self, e: Event) -> None:
-        self.db.execute(
+        def write(self, statement: str, params: Sequence[object], *rows: Key) -> None:
+            """Queue a write (`Follower.write`)."""
+
+    @on(Delay.Announced, reads=ANNOUNCED)  # type: ignore[attr-defined]
+    def _announced(  # noqa: PLR0913, PLR0917 (the announcement's fields, as stored)
+        self,
+        delay_id: str,
+        provider: str,
+        day: str,
+        late_from: str,
+        minutes: int,
+        reason: str,
+        at: str,
+        slips: list[dict[str, Any]],
+    ) -> None:
+        self.write(
             "INSERT OR REPLACE INTO board_delays VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            (
-                str(e.originator_id), e.provider, e.day.isoformat(), stamp(e.late_from),
-                e.minutes, e.reason, stamp(e.at),
-            ),
-        )  # fmt: skip
-        self._project(e)
+            (delay_id, provider, day, late_from, minutes, reason, at),
+            ("board_delays", delay_id),
+        )
+        self._project(delay_id, slips)
 
-    @on(Delay.Revised)  # type: ignore[attr-defined]
-    def _revised(self, e: Event) -> None:
-        self.db.execute(
+    @on(Delay.Revised, reads=("minutes", SLIPS))  # type: ignore[attr-defined]
+    def _revised(self, delay_id: str, minutes: int, slips: list[dict[str, Any]]) -> None:
+        self.write(
             "UPDATE board_delays SET minutes = ? WHERE delay_id = ?",
-            (e.minutes, str(e.originator_id)),
+            (minutes, delay_id),
+            ("board_delays", delay_id),
         )
-        self._clear_pending(e)
-        self._project(e)
+        self._clear_pending(delay_id)
+        self._project(delay_id, slips)
 
-    @on(Delay.Resolved)  # type: ignore[attr-defined]
-    def _resolved(self, e: Event) -> None:
-        self.db.execute(
+    @on(Delay.Resolved, reads=(AT,))  # type: ignore[attr-defined]
+    def _resolved(self, delay_id: str, at: str) -> None:
+        self.write(
             "UPDATE board_delays SET resolved_at = ? WHERE delay_id = ?",
-            (stamp(e.at), str(e.originator_id)),
+            (at, delay_id),
+            ("board_delays", delay_id),
         )
-        self._clear_pending(e)
+        self._clear_pending(delay_id)
 
-    def _project(self, e: Event) -> None:
+    def _project(self, delay_id: str, slips: list[dict[str, Any]]) -> None:
         """Give each slipping visit its projected start, tied to the delay that moved it."""
-        delay_id = str(e.originator_id)
-        self.db.executemany(
-            "UPDATE board_visits SET projected_start = ?, delay_id = ? WHERE visit_id = ?",
-            [(stamp(s.projected_start), delay_id, str(s.visit_id)) for s in e.impact.slips],
-        )
+        for slip in slips:
+            fields = slip["_data_"]
+            visit_id = text_id(fields["visit_id"]["_data_"])
+            self.write(
+                "UPDATE board_visits SET projected_start = ?, delay_id = ? WHERE visit_id = ?",
+                (fields["projected_start"]["_data_"], delay_id, visit_id),
+                ("board_visits", visit_id),
+            )
 
-    def _clear_pending(self, e: Event) -> None:
-        """Forget the delay's projection for visits still to happen (past ones keep it)."""
+    def _clear_pending(self, delay_id: str) -> None:
+        """Forget the delay's projection for visits still to happen (past ones keep it).
+
+        The visits are found by a condition, so the write waits for every one before it.
+        """
         pending = ", ".join("?" * len(_PENDING))
         query = f"WHERE delay_id = ? AND status IN ({pending})"
-        self.db.execute(
+        self.write(
             f"UPDATE board_visits SET projected_start = NULL, delay_id = NULL {query}",  # noqa: S608
-            (str(e.originator_id), *_PENDING),
+            (delay_id, *_PENDING),
         )

@@ -1,28 +1,38 @@
 """The follower: a read model that catches up from the application's notification log.
 
-It reads the log a page at a time (only the topics it handles), decodes each event with the
-application's own mapper, dispatches on the event's topic, and records its position in the same
-transaction as the page's writes. Nothing is held in memory beyond one page, so a follower can
-rebuild from millions of events. Polling works on every store, SQLite included.
+It reads the log a page at a time (only the topics it handles) and records its position in the
+same transaction as the page's writes. A handler marked `@on(Event, reads=paths)` is given the
+event's originator id and the values at those paths of its stored state, read without the
+mapper (`serviceplan.read.stored`), and queues its writes (`write`) so a page's rows go to SQLite
+in batches; a handler marked `@on(Event)` is given the event decoded by the application's mapper.
+Nothing is held in memory beyond one page, so a follower can rebuild from millions of events.
+Polling works on every store, SQLite included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
+from serviceplan.read.log import Log, Row
+from serviceplan.read.stored import Fields, fields
+from serviceplan.read.together import catch_up_together
 from serviceplan.read.views import Views
+from serviceplan.read.writes import Key, Writes
 
 PAGE = 1000
 Progress = Callable[[int, int], None]
 """Told `(position, last)` after each page, so a command line can draw a progress bar."""
 F = TypeVar("F", bound=Callable[..., None])
+AT = "at._data_"
+"""Where a stored event keeps its clinic time, for a model built as of a moment."""
+VERSION = "class_version"
 
 
 class Event(Protocol):
@@ -34,12 +44,28 @@ class Event(Protocol):
     def __getattr__(self, name: str) -> Any: ...  # noqa: ANN401 (fields vary by event)
 
 
-def on(*event_classes: type) -> Callable[[F], F]:
-    """Mark a follower method as the handler of the given event classes."""
+class Reader(NamedTuple):
+    """How a follower reads one topic's stored states for a `reads=` handler."""
+
+    fields: Fields
+    version: int | None
+    """The class's version when above 1: older states go through the mapper's upcasters."""
+    timed: bool
+    """Whether the first value is the clinic time `at`, for a model built as of a moment."""
+
+
+def on(*event_classes: type, reads: Sequence[str] | None = None) -> Callable[[F], F]:
+    """Mark a follower method as the handler of the given event classes.
+
+    Without `reads` the method is given the event decoded by the mapper. With `reads`, paths into
+    the stored state (`"provider"`, `"at._data_"`...), it is given the originator id as text and
+    the value at each path, in order, and writes with `Follower.write`.
+    """
     topics = tuple(get_topic(cls) for cls in event_classes)
 
     def mark(method: F) -> F:
         method._serviceplan_topics = topics  # type: ignore[attr-defined]  # noqa: SLF001
+        method._serviceplan_reads = None if reads is None else tuple(reads)  # type: ignore[attr-defined]  # noqa: SLF001
         return method
 
     return mark
@@ -49,8 +75,8 @@ class Follower:
     """Base of every read model: its tables, its handlers, and how it catches up.
 
     Subclasses name themselves, declare their tables (name -> CREATE statement) and mark handler
-    methods with `@on(Aggregate.Event)`. Bump `schema` when the tables change: the follower then
-    drops them and rebuilds from the start of the log.
+    methods with `@on(Aggregate.Event)` or `@on(Aggregate.Event, reads=paths)`. Bump `schema`
+    when the tables change: the follower then drops them and rebuilds from the start of the log.
     """
 
     name: ClassVar[str] = "follower"
@@ -58,15 +84,19 @@ class Follower:
     tables: ClassVar[Mapping[str, str]] = {}
     indexes: ClassVar[Sequence[str]] = ()
     handlers: ClassVar[Mapping[str, str]] = {}
+    reading: ClassVar[Mapping[str, tuple[str, ...] | None]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:  # noqa: ANN401 (passed on as is)
         super().__init_subclass__(**kwargs)
         found: dict[str, str] = {}
+        reading: dict[str, tuple[str, ...] | None] = {}
         for klass in reversed(cls.__mro__):
             for attribute, value in vars(klass).items():
                 for topic in getattr(value, "_serviceplan_topics", ()):
                     found[topic] = attribute
+                    reading[topic] = value._serviceplan_reads  # noqa: SLF001
         cls.handlers = found
+        cls.reading = reading
 
     def __init__(
         self,
@@ -82,11 +112,22 @@ class Follower:
         self.until = until
         self.page = page
         self.event_position = 0
-        self._to_event = plan.mapper.to_domain_event
-        self._bound: dict[str, Callable[[Event], None]] = {
+        self.log = Log(plan)
+        self.writes = Writes(self.db)
+        self._bound: dict[str, Callable[..., None]] = {
             topic: getattr(self, attribute) for topic, attribute in self.handlers.items()
         }
+        self.readers: dict[str, Reader] = {
+            topic: self._reader(topic, paths)
+            for topic, paths in self.reading.items()
+            if paths is not None
+        }
         self.views.install(self.name, self.schema, self.tables, self.indexes)
+
+    def _reader(self, topic: str, paths: tuple[str, ...]) -> Reader:
+        version = int(getattr(resolve_topic(topic), VERSION, 1))
+        first = ((VERSION,) if version > 1 else ()) + ((AT,) if self.until is not None else ())
+        return Reader(fields(first + paths), version if version > 1 else None, bool(self.until))
 
     def handles(self, topic: str) -> bool:
         """Say whether this follower reads events of `topic`."""
@@ -104,26 +145,49 @@ class Follower:
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply every notification recorded since the last call; return how many applied."""
-        recorder = self.plan.recorder
-        last = recorder.max_notification_id() or 0
-        applied = 0
-        while True:
-            with self.views.transaction():
-                start = self.views.position(self.name)
-                if start >= last:
-                    return applied
-                page = recorder.select_notifications(
-                    start, self.page, stop=last, topics=self.topics, inclusive_of_start=False
-                )
-                for notification in page:
-                    applied += self._apply(notification)
-                reached = page[-1].id if len(page) == self.page else last
-                self.views.set_position(self.name, reached)
-            if progress is not None:
-                progress(reached, last)
+        return catch_up_together([self], progress)
 
-    def _apply(self, notification: Notification) -> int:
-        return self.take(notification, cast("Event", self._to_event(notification)))
+    def write(self, statement: str, params: Sequence[object], *rows: Key) -> None:
+        """Queue a write touching `rows` ((table, key) pairs; none: rows found by a condition).
+
+        Queued writes are sent in batches before the page's position is recorded, in the same
+        transaction, each row's writes in the order they were queued.
+        """
+        self.writes.add(statement, params, *rows)
+
+    def write_now(self, statement: str, params: Sequence[object]) -> None:
+        """Write at once (after the queued writes), for code that runs outside a catch-up too."""
+        self.writes.flush()
+        self.db.execute(statement, params)
+
+    def routes(self) -> dict[str, Reader | None]:
+        """Return how each topic is read: by a `reads=` handler's reader, or None (whole events)."""
+        return {topic: self.readers.get(topic) for topic in self._bound}
+
+    def take_stored(self, row: Row, state: bytes, reader: Reader) -> int:
+        """Apply one stored event to its `reads=` handler unless it happened after `until`."""
+        values = reader.fields(state)
+        if reader.version is not None or reader.timed:
+            current = self._current(row, values, reader)
+            if current is None:
+                return 0
+            values = current
+        self.event_position = row[0]
+        self._bound[row[3]](row[1], *values)
+        return 1
+
+    def _current(self, row: Row, values: Any, reader: Reader) -> tuple[Any, ...] | None:  # noqa: ANN401 (the values read)
+        """Return the handler's values, upcast when stored by an older version; None if too late."""
+        if reader.version is not None:
+            if values[0] != reader.version:
+                values = reader.fields(self.log.current_state(row))
+            values = values[1:]
+        if reader.timed:
+            at = values[0]
+            if at is not None and datetime.fromisoformat(at) > self.until:  # type: ignore[operator]
+                return None
+            values = values[1:]
+        return tuple(values)
 
     def take(self, notification: Notification, event: Event) -> int:
         """Apply one decoded event unless it happened after `until`; return 1 if applied."""
@@ -131,6 +195,7 @@ class Follower:
             at = vars(event).get("at")
             if at is not None and at > self.until:
                 return 0
+        self.writes.flush()
         self.event_position = notification.id
         self._bound[notification.topic](event)
         return 1

@@ -14,10 +14,13 @@ from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingStatus
 from serviceplan.domain.patient import YEAR, Patient
-from serviceplan.read.follower import Event, Follower, on, stamp
+from serviceplan.read.follower import AT, Follower, on
 from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, RecoveryReport
+from serviceplan.read.stored import text_id
 
 UNDETERMINED = "undetermined"
+AMOUNT = "value._data_.amount._data_"
+CURRENCY = "value._data_.currency"
 
 
 class Recovery(Follower):
@@ -42,74 +45,90 @@ class Recovery(Follower):
         "CREATE INDEX IF NOT EXISTS rep_ledger_by_day ON rep_ledger (at_day)",
     )
 
-    @on(Incident.Opened)  # type: ignore[attr-defined]
-    def _opened(self, e: Event) -> None:
-        self.db.execute(
+    @on(Incident.Opened, reads=(AT,))  # type: ignore[attr-defined]
+    def _opened(self, incident_id: str, at: str) -> None:
+        self.write(
             "INSERT OR REPLACE INTO rep_incidents (incident_id, opened_day, opened_at, status)"
             " VALUES (?, ?, ?, ?)",
-            (str(e.originator_id), e.at.date().isoformat(), stamp(e.at), "open"),
+            (incident_id, at[:10], at, "open"),
+            ("rep_incidents", incident_id),
         )
 
-    @on(Incident.CauseSet)  # type: ignore[attr-defined]
-    def _cause(self, e: Event) -> None:
-        self._set(e, "cause = ?", e.cause.value)
+    @on(Incident.CauseSet, reads=("cause._data_",))  # type: ignore[attr-defined]
+    def _cause(self, incident_id: str, cause: str) -> None:
+        self._set(incident_id, "cause = ?", cause)
 
-    @on(Incident.StepTaken)  # type: ignore[attr-defined]
-    def _step(self, e: Event) -> None:
-        self._set(e, "acknowledged_at = COALESCE(acknowledged_at, ?)", stamp(e.at))
+    @on(Incident.StepTaken, reads=(AT,))  # type: ignore[attr-defined]
+    def _step(self, incident_id: str, at: str) -> None:
+        self._set(incident_id, "acknowledged_at = COALESCE(acknowledged_at, ?)", at)
 
-    @on(Incident.Resolved)  # type: ignore[attr-defined]
-    def _resolved(self, e: Event) -> None:
-        self._set(e, "resolved_at = ?, status = 'resolved'", stamp(e.at))
+    @on(Incident.Resolved, reads=(AT,))  # type: ignore[attr-defined]
+    def _resolved(self, incident_id: str, at: str) -> None:
+        self._set(incident_id, "resolved_at = ?, status = 'resolved'", at)
 
-    @on(Incident.Reopened)  # type: ignore[attr-defined]
-    def _reopened(self, e: Event) -> None:
-        self._set(e, "resolved_at = NULL, status = ?", IncidentStatus.OPEN.value)
+    @on(Incident.Reopened, reads=())  # type: ignore[attr-defined]
+    def _reopened(self, incident_id: str) -> None:
+        self._set(incident_id, "resolved_at = NULL, status = ?", IncidentStatus.OPEN.value)
 
-    def _set(self, e: Event, assignment: str, value: str | None) -> None:
-        self.db.execute(
+    def _set(self, incident_id: str, assignment: str, value: str | None) -> None:
+        self.write(
             f"UPDATE rep_incidents SET {assignment} WHERE incident_id = ?",  # noqa: S608
-            (value, str(e.originator_id)),
+            (value, incident_id),
+            ("rep_incidents", incident_id),
         )
 
-    @on(Offering.Proposed)  # type: ignore[attr-defined]
-    def _proposed(self, e: Event) -> None:
-        self.db.execute(
+    @on(Offering.Proposed, reads=("kind._data_", AMOUNT, CURRENCY))  # type: ignore[attr-defined]
+    def _proposed(self, offering_id: str, kind: str, amount: str, currency: str) -> None:
+        self.write(
             "INSERT OR REPLACE INTO rep_offerings VALUES (?, ?, ?, ?, ?, NULL)",
-            (
-                str(e.originator_id), e.kind.value, str(e.value.amount), e.value.currency,
-                OfferingStatus.PROPOSED.value,
-            ),
-        )  # fmt: skip
+            (offering_id, kind, amount, currency, OfferingStatus.PROPOSED.value),
+            ("rep_offerings", offering_id),
+        )
 
-    @on(Offering.Approved, Offering.Declined, Offering.Withdrawn)  # type: ignore[attr-defined]
-    def _offering_moved(self, e: Event) -> None:
-        status = type(e).__name__.lower()
-        self.db.execute(
+    @on(Offering.Approved, reads=())  # type: ignore[attr-defined]
+    def _approved(self, offering_id: str) -> None:
+        self._offering_status(offering_id, OfferingStatus.APPROVED)
+
+    @on(Offering.Declined, reads=())  # type: ignore[attr-defined]
+    def _declined(self, offering_id: str) -> None:
+        self._offering_status(offering_id, OfferingStatus.DECLINED)
+
+    @on(Offering.Withdrawn, reads=())  # type: ignore[attr-defined]
+    def _withdrawn(self, offering_id: str) -> None:
+        self._offering_status(offering_id, OfferingStatus.WITHDRAWN)
+
+    def _offering_status(self, offering_id: str, status: OfferingStatus) -> None:
+        self.write(
             "UPDATE rep_offerings SET status = ? WHERE offering_id = ?",
-            (status, str(e.originator_id)),
+            (status.value, offering_id),
+            ("rep_offerings", offering_id),
         )
 
-    @on(Offering.Issued)  # type: ignore[attr-defined]
-    def _issued(self, e: Event) -> None:
-        self.db.execute(
+    @on(Offering.Issued, reads=(AT,))  # type: ignore[attr-defined]
+    def _issued(self, offering_id: str, at: str) -> None:
+        self.write(
             "UPDATE rep_offerings SET status = ?, issued_day = ? WHERE offering_id = ?",
-            (OfferingStatus.ISSUED.value, e.at.date().isoformat(), str(e.originator_id)),
+            (OfferingStatus.ISSUED.value, at[:10], offering_id),
+            ("rep_offerings", offering_id),
         )
 
-    @on(Patient.OfferingEntered)  # type: ignore[attr-defined]
-    def _entered(self, e: Event) -> None:
-        self.db.execute(
+    @on(Patient.OfferingEntered, reads=("offering_id._data_", AMOUNT, CURRENCY, AT))  # type: ignore[attr-defined]
+    def _entered(
+        self, patient_id: str, offering_id: str, amount: str, currency: str, at: str
+    ) -> None:
+        offering = text_id(offering_id)
+        self.write(
             "INSERT OR REPLACE INTO rep_ledger VALUES (?, ?, ?, ?, ?)",
-            (
-                str(e.offering_id), str(e.originator_id), str(e.value.amount), e.value.currency,
-                e.at.date().isoformat(),
-            ),
-        )  # fmt: skip
+            (offering, patient_id, amount, currency, at[:10]),
+            ("rep_ledger", offering),
+        )
 
-    @on(Patient.OfferingReleased)  # type: ignore[attr-defined]
-    def _released(self, e: Event) -> None:
-        self.db.execute("DELETE FROM rep_ledger WHERE offering_id = ?", (str(e.offering_id),))
+    @on(Patient.OfferingReleased, reads=("offering_id._data_",))  # type: ignore[attr-defined]
+    def _released(self, patient_id: str, offering_id: str) -> None:  # noqa: ARG002 (the record's id comes first)
+        offering = text_id(offering_id)
+        self.write(
+            "DELETE FROM rep_ledger WHERE offering_id = ?", (offering,), ("rep_ledger", offering)
+        )
 
     # -- the report ---------------------------------------------------------------------------
 

@@ -2,16 +2,17 @@
 
 Rebuilding the board, the incidents and the report together costs little more than rebuilding
 one of them: the log is read once, and each follower still commits its rows and its position in
-one transaction of its own views.
+one transaction of its own views. A follower caught up alone is this pass with one follower.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import cast
+from typing import TYPE_CHECKING, Any
 
-from serviceplan.read.follower import Event, Follower, Progress
+if TYPE_CHECKING:
+    from serviceplan.read.follower import Follower, Progress
 
 
 def catch_up_together(followers: Sequence[Follower], progress: Progress | None = None) -> int:
@@ -20,7 +21,7 @@ def catch_up_together(followers: Sequence[Follower], progress: Progress | None =
         return 0
     if any(f.plan is not followers[0].plan for f in followers):
         raise ValueError("followers caught up together must follow the same application")
-    last = followers[0].plan.recorder.max_notification_id() or 0
+    last = followers[0].log.last()
     applied = 0
     while True:
         with _transactions(followers):
@@ -37,27 +38,42 @@ def catch_up_together(followers: Sequence[Follower], progress: Progress | None =
 
 @contextmanager
 def _transactions(followers: Sequence[Follower]) -> Iterator[None]:
-    """Open one write transaction on each distinct views database."""
+    """Open one write transaction on each distinct views database; forget unsent writes on error."""
     with ExitStack() as stack:
         for views in {id(f.views): f.views for f in followers}.values():
             stack.enter_context(views.transaction())
-        yield
+        try:
+            yield
+        except BaseException:
+            for follower in followers:
+                follower.writes.clear()
+            raise
 
 
 def _page(followers: Sequence[Follower], positions: list[int], last: int) -> tuple[int, int]:
     """Apply the next page to every follower still behind it; return (reached, applied)."""
-    plan = followers[0].plan
+    log = followers[0].log
     size = max(f.page for f in followers)
     topics = sorted({topic for f in followers for topic in f.topics})
-    page = plan.recorder.select_notifications(
-        min(positions), size, stop=last, topics=topics, inclusive_of_start=False
-    )
+    rows = log.page(min(positions), size, last, topics)
+    plan = [(f, after, f.routes()) for f, after in zip(followers, positions, strict=True)]
     applied = 0
-    for notification in page:
-        event: Event | None = None
-        for follower, position in zip(followers, positions, strict=True):
-            if notification.id > position and follower.handles(notification.topic):
+    for row in rows:
+        position, topic = row[0], row[3]
+        event: Any = None
+        state: bytes | None = None
+        for follower, after, routes in plan:
+            if position <= after or topic not in routes:
+                continue
+            reader = routes[topic]
+            if reader is not None:
+                if state is None:
+                    state = log.plain(row[4])
+                applied += follower.take_stored(row, state, reader)
+            else:
                 if event is None:
-                    event = cast("Event", plan.mapper.to_domain_event(notification))
-                applied += follower.take(notification, event)
-    return (page[-1].id if len(page) == size else last), applied
+                    event = log.event(row)
+                applied += follower.take(log.notification(row), event)
+    for follower in followers:
+        follower.writes.flush()
+    return (rows[-1][0] if len(rows) == size else last), applied
