@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from serviceplan.app.base import Base
+from serviceplan.app.permissions import permitted
 from serviceplan.domain.contact import Channel
 from serviceplan.domain.notice import Notice, NoticeKind, notice_key
 from serviceplan.domain.notice_day import NoticeDay, notice_day_id
@@ -25,6 +26,7 @@ from serviceplan.errors import InvalidInput, NoticeNotFound, PatientNotFound, Vi
 class Notices(Base):
     """The notice commands and queries of `ServicePlan`."""
 
+    @permitted("request-notice")
     def request_notice(  # noqa: PLR0913 (a notice has this many facts, most optional)
         self,
         patient_id: UUID,
