@@ -1,13 +1,14 @@
 """What every state machine of the clinic's day shares.
 
 A plan on the in-memory store that keeps what its commands saved in memory, a clock that only
-moves forward, the staff at the desk, and the two checks every step ends with: a refused command
-records nothing, and the record rebuilt from its stored events equals the one in memory.
+moves forward, the staff at the desk and what each role may do, and the two checks every step ends
+with: a refused command records nothing, and the record rebuilt from its stored events equals the
+one in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -16,10 +17,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from serviceplan import FixedClock, ServicePlan, Settings, Staff, memory_store
-from serviceplan.errors import ServicePlanError
+from serviceplan import FixedClock, Money, ServicePlan, Settings, Staff, memory_store
+from serviceplan.domain.empowerment import EmpowermentCheck
+from serviceplan.errors import NotPermitted, ServicePlanError
 
 CLINIC_ZONE = ZoneInfo("America/New_York")
 DAY = date(2026, 12, 1)
@@ -27,7 +29,25 @@ DAY = date(2026, 12, 1)
 DESK = Staff("desk-ana", "front-desk")
 TECH = Staff("tech-raj", "technician")
 MANAGER = Staff("mgr-lee", "manager")
-STAFF = st.sampled_from([DESK, TECH, MANAGER])
+PHYSICIAN = Staff("dr-patel", "physician")
+VOLUNTEER = Staff("vol-kim", "volunteer")
+"""A role the clinic never configured: it may do nothing at all."""
+STAFF = st.sampled_from([DESK, TECH, MANAGER, PHYSICIAN])
+
+YES = EmpowermentCheck(good_for_patient=True, good_for_practice=True, can_take_care_of_it=True)
+ANSWERS = st.just(YES) | st.builds(EmpowermentCheck, st.booleans(), st.booleans(), st.booleans())
+"""A staff member's answers to the three questions: often three yeses, any mix otherwise."""
+
+OWN_LIMIT = {
+    "manager": Money("15.00"), "physician": Money("15.00"), "front-desk": Money("10.00"),
+    "technician": Money("0"),
+}  # fmt: skip
+"""What each role may spend on its own authority (docs/plays.md, "Who may do what")."""
+
+
+def is_manager(by: Staff) -> bool:
+    """Say whether `by` may make the manager's decisions: over a limit, held steps, escalations."""
+    return by.role == "manager"
 
 
 def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
@@ -39,14 +59,16 @@ def clinic_plan(clock: FixedClock) -> ServicePlan:
     """A plan on the in-memory store whose cache holds exactly what each command saved.
 
     The cache is not fast-forwarded from the store, so the record in it is the object the last
-    command changed in memory: the "live" record the stored events must rebuild.
+    command changed in memory: the "live" record the stored events must rebuild. Only the
+    built-in plugins are loaded, so the playbook is the documented one whatever is installed.
     """
     env = {
         **memory_store(),
         "AGGREGATE_CACHE_MAXSIZE": "100000",
         "AGGREGATE_CACHE_FASTFORWARD": "n",
     }
-    return ServicePlan(env, clock=clock, settings=Settings(timezone=CLINIC_ZONE))
+    settings = Settings(timezone=CLINIC_ZONE)
+    return ServicePlan(env, clock=clock, settings=settings, entry_points=False)
 
 
 def replayed(plan: ServicePlan, record_id: UUID) -> Any:
@@ -80,11 +102,23 @@ class ClinicMachine(RuleBasedStateMachine):
         assert replayed(self.plan, record_id) == in_memory
         return in_memory
 
-    @precondition(lambda self: self.clock.now < at(20, 0))
+    def refused_to_a_volunteer(self, command: Callable[[Staff], object]) -> None:
+        """Run `command` as a role nobody configured: refused, whatever it is, nothing recorded."""
+        with self.refused(NotPermitted):
+            command(VOLUNTEER)
+
+    def advance_until(self, minutes: int, until: datetime) -> None:
+        """Move the clock on by `minutes`, but not past `until`; it never goes back.
+
+        A cap instead of a precondition: a time rule is always valid, so hypothesis never
+        throws away a sequence whose only enabled rules are time rules past their limit.
+        """
+        self.clock.set(max(self.clock.now, min(self.clock.now + timedelta(minutes=minutes), until)))
+
     @rule(minutes=st.integers(min_value=5, max_value=90))
     def time_passes(self, minutes: int) -> None:
-        """The day moves on; the clock never goes back."""
-        self.clock.advance(minutes)
+        """The day moves on, until the evening."""
+        self.advance_until(minutes, at(20, 0))
 
 
 def clinic_times(first: time = time(7, 0), last: time = time(19, 0)) -> st.SearchStrategy[datetime]:
