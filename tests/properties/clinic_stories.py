@@ -11,16 +11,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from clinic_values import (
+    CHECKS,
     CODES,
     CONTACT_POINTS,
     IMPACTS,
     MOMENTS,
     MONEY,
     OBSERVATIONS,
+    PROPOSALS,
     REASONS,
     STAFF,
     TEXTS,
     moments_after,
+    notices,
 )
 from eventsourcing.domain import Aggregate
 from hypothesis import strategies as st
@@ -29,17 +32,21 @@ from serviceplan import (
     Channel,
     ContactPoints,
     Delay,
+    DelayChoice,
     Fault,
     Incident,
     Offering,
     OfferingKind,
     Patient,
     ProcessCause,
+    Receipt,
     Staff,
     TaskKind,
     Visit,
 )
+from serviceplan.domain.notice_day import NoticeDay
 from serviceplan.domain.provider_day import ProviderDay
+from serviceplan.domain.step import StepStatus
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 Step = Callable[[Any, Draw, datetime, Staff], None]
@@ -70,6 +77,10 @@ VISIT_STEPS: dict[str, Step] = {
         to=draw(st.uuids()), reason=draw(REASONS), at=at, by=by
     ),
     "marked no-show": lambda v, _, at, by: v.no_show(at=at, by=by),
+    "flagged long": lambda v, draw, at, by: v.flag_long(why=draw(TEXTS), at=at, by=by),
+    "choice recorded": lambda v, draw, at, by: v.record_choice(
+        delay_id=draw(st.uuids()), choice=draw(st.sampled_from(DelayChoice)), at=at, by=by
+    ),
 }
 
 
@@ -85,6 +96,24 @@ def _patient(draw: Draw) -> tuple[Patient, datetime]:
 def _change_contact(p: Patient, draw: Draw, at: datetime, by: Staff) -> None:
     contact = draw(CONTACT_POINTS)
     p.change_contact(contact=contact, preferred=draw(_reachable(contact)), at=at, by=by)
+
+
+def _request_notice(p: Patient, draw: Draw, at: datetime, by: Staff) -> None:
+    """Consent on a channel that reaches the patient, then owe them a notice on it."""
+    channel = draw(_reachable(p.contact))
+    p.give_consent(channel=channel, at=at, by=by)
+    notice = draw(notices(patient_id=st.just(p.id), channels=st.just(channel)))
+    p.request_notice(notice=notice, at=at, by=by)
+
+
+def _schedule_retry(p: Patient, draw: Draw, at: datetime, by: Staff) -> None:
+    due = draw(moments_after(at + timedelta(minutes=1), days=2))
+    p.schedule_notice(key=p.notices[-1].key, due=due, reason=draw(TEXTS), at=at, by=by)
+
+
+def _record_delivery(p: Patient, draw: Draw, at: datetime, by: Staff) -> None:
+    receipt = Receipt(key=p.notices[-1].key, via=draw(CODES), reference=draw(TEXTS))
+    p.record_delivery(receipt=receipt, at=at, by=by)
 
 
 PATIENT_STEPS: dict[str, Step] = {
@@ -103,6 +132,15 @@ PATIENT_STEPS: dict[str, Step] = {
     ),
     "offering released": lambda p, _, at, __: p.release_offering(
         offering_id=p.ledger[0].offering_id, at=at
+    ),
+    "notice requested": _request_notice,
+    "notice failed": lambda p, draw, at, by: p.record_failure(
+        key=p.notices[-1].key, via=draw(CODES), error=draw(TEXTS), at=at, by=by
+    ),
+    "retry scheduled": _schedule_retry,
+    "notice delivered": _record_delivery,
+    "notice given up": lambda p, draw, at, by: p.give_up_notice(
+        key=p.notices[-1].key, reason=draw(TEXTS), at=at, by=by
     ),
 }  # fmt: skip
 
@@ -129,7 +167,8 @@ def _incident(draw: Draw) -> tuple[Incident, datetime]:
     opened_at = draw(MOMENTS)
     incident = Incident(
         patient_id=draw(st.uuids()), visit_id=draw(st.none() | st.uuids()),
-        observation=draw(OBSERVATIONS), need=draw(TEXTS), at=opened_at, by=draw(STAFF),
+        observation=draw(OBSERVATIONS), need=draw(TEXTS), acknowledge_by=draw(MOMENTS),
+        respond_by=draw(MOMENTS), at=opened_at, by=draw(STAFF),
     )  # fmt: skip
     return incident, opened_at
 
@@ -147,7 +186,21 @@ INCIDENT_STEPS: dict[str, Step] = {
     "cause set": lambda i, draw, at, by: i.set_cause(
         cause=draw(st.sampled_from(ProcessCause)), at=at, by=by
     ),
-    "step taken": lambda i, draw, at, by: i.take_step(step=draw(CODES), at=at, by=by),
+    "steps proposed": lambda i, draw, at, by: i.propose_steps(
+        proposals=tuple(draw(st.lists(PROPOSALS, max_size=4))), at=at, by=by
+    ),
+    "step taken": lambda i, draw, at, by: i.take_step(
+        step_id=draw(st.uuids()), step=draw(CODES), check=draw(st.none() | CHECKS), at=at, by=by
+    ),
+    "step held": lambda i, draw, at, by: i.hold_step(
+        step_id=draw(st.uuids()), step=draw(CODES), check=draw(st.none() | CHECKS), at=at, by=by
+    ),
+    "step decided": lambda i, draw, at, by: i.decide_step(
+        step_id=next(s.step_id for s in i.steps if s.status is StepStatus.AWAITING_APPROVAL),
+        approved=draw(st.booleans()),
+        at=at,
+        by=by,
+    ),
     "task opened": _open_task,
     "task done": lambda i, draw, at, by: i.finish_task(
         task_id=i.tasks[0].task_id, outcome=draw(TEXTS), at=at, by=by
@@ -172,7 +225,7 @@ def _offering(draw: Draw) -> tuple[Offering, datetime]:
 
 
 OFFERING_STEPS: dict[str, Step] = {
-    "approved": lambda o, _, at, by: o.approve(at=at, by=by),
+    "approved": lambda o, draw, at, by: o.approve(check=draw(st.none() | CHECKS), at=at, by=by),
     "issued": lambda o, _, at, by: o.issue(at=at, by=by),
     "declined": lambda o, _, at, by: o.decline(at=at, by=by),
     "withdrawn": lambda o, draw, at, by: o.withdraw(reason=draw(TEXTS), at=at, by=by),
@@ -185,27 +238,45 @@ def _provider_day(draw: Draw) -> tuple[ProviderDay, datetime]:
 
 PROVIDER_DAY_STEPS: dict[str, Step] = {
     "visit added": lambda d, draw, _, __: d.add_visit(visit_id=draw(st.uuids())),
+    "delay added": lambda d, draw, _, __: d.add_delay(delay_id=draw(st.uuids())),
+}
+
+
+def _notice_day(draw: Draw) -> tuple[NoticeDay, datetime]:
+    return NoticeDay(day=draw(st.dates())), draw(MOMENTS)
+
+
+NOTICE_DAY_STEPS: dict[str, Step] = {
+    "notice listed": lambda d, draw, _, __: d.list_notice(
+        patient_id=draw(st.uuids()), key=draw(CODES)
+    ),
 }
 
 Begin = Callable[[Draw], tuple[Aggregate, datetime]]
 STORIES: dict[str, tuple[Begin, dict[str, Step], Sequence[tuple[str, ...]]]] = {
     "visit": (_visit, VISIT_STEPS, [
-        ("checked in", "started", "completed"), ("cancelled",), ("checked in", "rescheduled"),
-        ("marked no-show",),
+        ("flagged long", "checked in", "choice recorded", "started", "completed"),
+        ("choice recorded", "cancelled"), ("checked in", "rescheduled"), ("marked no-show",),
     ]),
     "patient": (_patient, PATIENT_STEPS, [
         ("contact changed", "consent given", "consent withdrawn", "opted out"),
         ("offering entered", "offering released"),
+        ("notice requested", "notice failed", "retry scheduled", "notice delivered"),
+        ("notice requested", "notice failed", "notice given up"),
     ]),
     "delay": (_delay, DELAY_STEPS, [("revised", "revised", "resolved")]),
     "incident": (_incident, INCIDENT_STEPS, [(
-        "observation added", "cause set", "step taken", "task opened", "task done",
-        "fault determined", "escalated", "resolved", "reopened",
+        "observation added", "steps proposed", "cause set", "step taken", "step held",
+        "step decided", "task opened", "task done", "fault determined", "escalated", "resolved",
+        "reopened",
     )]),
     "offering": (_offering, OFFERING_STEPS, [
         ("approved", "issued"), ("declined",), ("approved", "withdrawn"),
     ]),
-    "provider day": (_provider_day, PROVIDER_DAY_STEPS, [("visit added", "visit added")]),
+    "provider day": (_provider_day, PROVIDER_DAY_STEPS, [
+        ("visit added", "delay added", "visit added"),
+    ]),
+    "notice day": (_notice_day, NOTICE_DAY_STEPS, [("notice listed", "notice listed")]),
 }  # fmt: skip
 
 

@@ -18,21 +18,30 @@ from hypothesis import strategies as st
 
 from serviceplan import (
     CancellationReason,
+    Channel,
     ContactPoints,
     EmailAddress,
     Impact,
     Level,
     Money,
+    Notice,
+    NoticeKind,
+    NoticeRecord,
+    NoticeStatus,
     Observation,
     PhoneNumber,
+    Receipt,
     Slip,
     Staff,
     Task,
     TaskKind,
     Topic,
 )
+from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.patient import LedgerEntry
+from serviceplan.domain.playbook import Proposal
 from serviceplan.domain.reasons import OFFICE_CODES, PATIENT_CODES
+from serviceplan.domain.step import Step, StepStatus
 
 ZONES = (
     UTC,
@@ -97,6 +106,55 @@ TASKS = st.builds(
 LEDGER_ENTRIES = st.builds(LedgerEntry, st.uuids(), MONEY, MOMENTS)
 SLIPS = st.builds(Slip, st.uuids(), st.uuids(), MOMENTS, MOMENTS)
 IMPACTS = st.builds(Impact, st.lists(SLIPS, max_size=6).map(tuple))
+PROPOSALS = st.builds(Proposal, CODES, TEXTS)
+CHECKS = st.builds(EmpowermentCheck, st.booleans(), st.booleans(), st.booleans())
+STEPS = st.builds(
+    Step,
+    step_id=st.uuids(),
+    code=CODES,
+    by=STAFF,
+    at=MOMENTS,
+    check=st.none() | CHECKS,
+    status=st.sampled_from(StepStatus),
+    decided_by=st.none() | STAFF,
+)
+RECEIPTS = st.builds(Receipt, key=CODES, via=CODES, reference=TEXTS)
+ANY_ID = st.uuids()
+ANY_CHANNEL = st.sampled_from(Channel)
+
+
+@st.composite
+def notices(
+    draw: st.DrawFn,
+    patient_id: st.SearchStrategy[Any] = ANY_ID,
+    channels: st.SearchStrategy[Channel] = ANY_CHANNEL,
+) -> Notice:
+    """A notice of any kind on any channel; all but a follow-up name a time; it expires last."""
+    kind = draw(st.sampled_from(NoticeKind))
+    when = draw(MOMENTS if kind is not NoticeKind.FOLLOW_UP else st.none() | MOMENTS)
+    not_before = draw(st.none() | MOMENTS)
+    expires = draw(st.none() | (moments_after(not_before, 30) if not_before else MOMENTS))
+    if not_before is not None and expires == not_before:
+        expires = None
+    return Notice(
+        key=draw(CODES), kind=kind, patient_id=draw(patient_id),
+        channel=draw(channels), visit_id=draw(st.none() | st.uuids()),
+        when=when, not_before=not_before, expires=expires,
+    )  # fmt: skip
+
+
+NOTICES = notices()
+NOTICE_RECORDS = st.builds(
+    NoticeRecord,
+    notice=NOTICES,
+    requested_at=MOMENTS,
+    due=MOMENTS,
+    status=st.sampled_from(NoticeStatus),
+    failures=st.integers(0, 10),
+    receipt=st.none() | RECEIPTS,
+    settled_at=st.none() | MOMENTS,
+    note=st.just("") | TEXTS,
+)
 
 VALUE_OBJECT_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     PhoneNumber: PHONES,
@@ -110,6 +168,12 @@ VALUE_OBJECT_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     LedgerEntry: LEDGER_ENTRIES,
     Slip: SLIPS,
     Impact: IMPACTS,
+    Proposal: PROPOSALS,
+    EmpowermentCheck: CHECKS,
+    Step: STEPS,
+    Notice: NOTICES,
+    Receipt: RECEIPTS,
+    NoticeRecord: NOTICE_RECORDS,
 }
 
 

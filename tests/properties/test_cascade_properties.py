@@ -1,8 +1,11 @@
 """How a late start ripples down a provider's day, checked on every kind of day hypothesis finds.
 
 The cascade treats the provider's day as a queue: each visit starts at the later of its booked
-time and the end of the visit before. These properties hold for any day, overlapping bookings
-included; two more hold on days without overlaps; and DOMAIN.md's worked example holds exactly.
+time and the end of the visit before. The queue holds the visits booked from the delay's start
+on, and the patients already checked in for an earlier time (they are waiting too); a patient
+whose time passed without arriving is not waited for. These properties hold for any day,
+overlapping bookings and early arrivals included; more hold on days without overlaps; and
+DOMAIN.md's worked example holds exactly.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from datetime import datetime, time, timedelta
 from itertools import pairwise
 from uuid import uuid4
 
-from clinic_day import DESK, at, clinic_plan, clinic_times
 from hypothesis import given
 from hypothesis import strategies as st
+from props_day import DESK, at, clinic_plan, clinic_times
 
 from serviceplan import Channel, ContactPoints, FixedClock
 from serviceplan.domain.cascade import Impact, QueuedVisit, project
@@ -25,7 +28,9 @@ PATEL_MORNING = ((8, 0, 30), (8, 30, 20), (8, 50, 60), (9, 50, 20), (10, 10, 30)
 
 
 def visit_at(start: datetime, length: int, draw: st.DrawFn) -> QueuedVisit:
-    return QueuedVisit(draw(st.uuids()), draw(st.uuids()), start, length)
+    """A pending visit; about one in four of its patients has already checked in."""
+    arrived = draw(st.sampled_from([False, False, False, True]))
+    return QueuedVisit(draw(st.uuids()), draw(st.uuids()), start, length, arrived=arrived)
 
 
 @st.composite
@@ -46,10 +51,16 @@ def day_without_overlaps(draw: st.DrawFn) -> list[QueuedVisit]:
     return day
 
 
+def waiting_early(visit: QueuedVisit, late_from: datetime) -> bool:
+    """Say whether the patient checked in for a time before the delay's start, and still waits."""
+    return visit.arrived and visit.start < late_from
+
+
 def queue_from(day: list[QueuedVisit], late_from: datetime) -> list[QueuedVisit]:
     """The visits a delay from `late_from` can touch, in the order the provider sees them."""
     return sorted(
-        (v for v in day if v.start >= late_from), key=lambda v: (v.start, str(v.visit_id))
+        (v for v in day if v.start >= late_from or waiting_early(v, late_from)),
+        key=lambda v: (v.start, str(v.visit_id)),
     )
 
 
@@ -67,8 +78,29 @@ def test_no_visit_is_projected_before_its_booked_start(
     for slip in project(day, late_from, minutes).slips:
         visit = booked[slip.visit_id]
         assert (slip.patient_id, slip.booked_start) == (visit.patient_id, visit.start)
-        assert slip.projected_start > slip.booked_start >= late_from
+        assert slip.projected_start > slip.booked_start
+        assert slip.booked_start >= late_from or waiting_early(visit, late_from)
         assert slip.minutes > 0
+
+
+@given(any_day(), LATE_FROM, MINUTES)
+def test_a_patient_already_waiting_is_seen_no_sooner_than_the_provider_is_free(
+    day: list[QueuedVisit], late_from: datetime, minutes: int
+) -> None:
+    impact = project(day, late_from, minutes)
+    for visit in (v for v in day if waiting_early(v, late_from)):
+        slip = impact.for_visit(visit.visit_id)
+        assert slip is not None
+        assert slip.projected_start >= late_from + timedelta(minutes=minutes)
+
+
+@given(any_day(), LATE_FROM, MINUTES)
+def test_a_patient_whose_time_passed_without_arriving_is_not_waited_for(
+    day: list[QueuedVisit], late_from: datetime, minutes: int
+) -> None:
+    impact, queue = project(day, late_from, minutes), queue_from(day, late_from)
+    assert {s.visit_id for s in impact.slips} <= {v.visit_id for v in queue}
+    assert project([v for v in day if v in queue], late_from, minutes) == impact
 
 
 @given(any_day(), LATE_FROM, MINUTES)
@@ -137,16 +169,19 @@ def test_the_order_the_day_is_listed_in_does_not_matter(
 
 
 @given(day_without_overlaps(), LATE_FROM)
-def test_a_delay_of_zero_minutes_changes_nothing(
+def test_with_nobody_waiting_from_before_it_a_delay_of_zero_minutes_changes_nothing(
     day: list[QueuedVisit], late_from: datetime
 ) -> None:
-    assert project(day, late_from, 0) == Impact()
+    on_time = [v for v in day if not waiting_early(v, late_from)]
+    assert project(on_time, late_from, 0) == Impact()
 
 
 @given(day_without_overlaps(), LATE_FROM, MINUTES)
 def test_on_a_day_without_overlaps_no_visit_slips_more_than_the_delay(
     day: list[QueuedVisit], late_from: datetime, minutes: int
 ) -> None:
+    """Nobody waits from before the delay here: each visit's patient arrives on time, or not."""
+    day = [v for v in day if not waiting_early(v, late_from)]
     impact, queue = project(day, late_from, minutes), queue_from(day, late_from)
     assert all(0 < slip.minutes <= minutes for slip in impact.slips)
     if queue:

@@ -1,9 +1,12 @@
 """A morning with a late provider: delays announced, revised and resolved while the day goes on.
 
-Hypothesis plays random sequences: visits booked, seen or cancelled, delays announced, revised,
-resolved, and mistakes. After every step each delay rebuilt from its stored events equals the one
-in memory and the desk's note of it: provider, day, minutes, and the impact projected from the
-visits still to happen at the time of the last estimate.
+Hypothesis plays random sequences: visits booked, patients arriving, seen or cancelling, delays
+announced, revised, resolved, patients answering them, and mistakes, by every role and by one
+nobody configured. After every step each delay rebuilt from its stored events equals the one in
+memory and the desk's note of it: provider, day, minutes, and the impact projected from the
+visits still to happen at the time of the last estimate (patients already checked in for an
+earlier time wait too); each visit keeps the patient's answers; each provider's day lists its
+open delays.
 """
 
 from __future__ import annotations
@@ -14,16 +17,17 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import attrs
-from clinic_day import DESK, STAFF, ClinicMachine, at, clinic_times
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, multiple, rule
+from props_day import DAY, DESK, STAFF, ClinicMachine, at, clinic_times
 
 from serviceplan import (
     CancellationReason,
     Channel,
     ContactPoints,
     Delay,
+    DelayChoice,
     Impact,
     PhoneNumber,
     ServicePlan,
@@ -34,6 +38,7 @@ from serviceplan.errors import (
     DelayAlreadyResolved,
     DelayNotFound,
     InvalidInput,
+    NotAllowedNow,
     ServicePlanError,
 )
 
@@ -81,6 +86,14 @@ MISTAKES: dict[str, tuple[type[ServicePlanError], Callable[[ServicePlan, UUID], 
         DelayNotFound, lambda plan, _: plan.resolve_delay(uuid4(), by=DESK)
     ),
 }  # fmt: skip
+EVERY_COMMAND: dict[str, Callable[[ServicePlan, UUID, UUID, Staff], object]] = {
+    "announce": lambda plan, _, __, by: _announce(plan, by=by),
+    "revise": lambda plan, delay, _, by: plan.revise_delay(delay, minutes=5, by=by),
+    "resolve": lambda plan, delay, _, by: plan.resolve_delay(delay, by=by),
+    "record a choice": lambda plan, delay, visit, by: plan.record_choice(
+        visit, delay_id=delay, choice=DelayChoice.WAIT, by=by
+    ),
+}
 
 
 @attrs.define
@@ -92,6 +105,8 @@ class Booking:
     start: datetime
     length: int
     pending: bool = True
+    arrived: bool = False
+    choices: tuple[tuple[UUID, DelayChoice], ...] = ()
 
 
 @attrs.define
@@ -102,6 +117,7 @@ class DelayNote:
     day: date
     late_from: datetime
     minutes: int
+    reason: str
     impact: Impact
     announced_at: datetime
     resolved_at: datetime | None = None
@@ -143,7 +159,7 @@ class LateMorning(ClinicMachine):
     def expected_impact(self, provider: str, late_from: datetime, minutes: int) -> Impact:
         """Project the delay over the provider's visits still to happen that day."""
         queue = [
-            QueuedVisit(visit_id, b.patient_id, b.start, b.length)
+            QueuedVisit(visit_id, b.patient_id, b.start, b.length, arrived=b.arrived)
             for visit_id, b in self.bookings.items()
             if b.pending and b.provider == provider and b.start.date() == late_from.date()
         ]
@@ -161,12 +177,25 @@ class LateMorning(ClinicMachine):
         return visit_id
 
     @rule(visit=visits)
+    def patient_arrives(self, visit: UUID) -> None:
+        """A patient checked in waits in the queue, even for a time before the delay's start."""
+        booking = self.bookings[visit]
+        if not booking.pending or booking.arrived:
+            with self.refused(NotAllowedNow):
+                self.plan.check_in(visit, by=DESK)
+            return
+        self.plan.check_in(visit, by=DESK)
+        booking.arrived = True
+
+    @rule(visit=visits)
     def patient_is_seen(self, visit: UUID) -> None:
         """A seen visit is no longer in the queue a delay pushes back."""
-        if self.bookings[visit].pending:
-            self.plan.check_in(visit, by=DESK)
+        booking = self.bookings[visit]
+        if booking.pending:
+            if not booking.arrived:
+                self.plan.check_in(visit, by=DESK)
             self.plan.start_visit(visit, by=DESK)
-            self.bookings[visit].pending = False
+            booking.pending = False
 
     @rule(visit=visits)
     def patient_cancels(self, visit: UUID) -> None:
@@ -174,19 +203,28 @@ class LateMorning(ClinicMachine):
             self.plan.cancel_visit(visit, reason=CancellationReason("pat-crs"), by=DESK)
             self.bookings[visit].pending = False
 
+    @initialize(target=delays, late_from=clinic_times(), minutes=ESTIMATES)
+    def dr_patel_is_late(self, late_from: datetime, minutes: int) -> UUID:
+        """Every morning played here has a delay to revise, resolve and answer."""
+        return self.provider_is_late("dr-patel", late_from, minutes, "back from surgery")
+
     @rule(
         target=delays, provider=PROVIDERS, late_from=clinic_times(), minutes=ESTIMATES,
         reason=REASONS,
     )  # fmt: skip
+    def another_delay(self, provider: str, late_from: datetime, minutes: int, reason: str) -> UUID:
+        return self.provider_is_late(provider, late_from, minutes, reason)
+
     def provider_is_late(
         self, provider: str, late_from: datetime, minutes: int, reason: str
     ) -> UUID:
+        """Announce a delay; its impact is projected over the day as it stands."""
         delay_id = self.plan.announce_delay(
             provider=provider, late_from=late_from, minutes=minutes, reason=reason, by=DESK
         )
         impact = self.expected_impact(provider, late_from, minutes)
         self.notes[delay_id] = DelayNote(
-            provider, late_from.date(), late_from, minutes, impact, self.clock.now
+            provider, late_from.date(), late_from, minutes, reason, impact, self.clock.now
         )
         return delay_id
 
@@ -212,6 +250,30 @@ class LateMorning(ClinicMachine):
         self.plan.resolve_delay(delay, by=by)
         note.resolved_at = self.clock.now
 
+    @rule(visit=visits, delay=delays, choice=st.sampled_from(DelayChoice), by=STAFF)
+    def patient_answers(self, visit: UUID, delay: UUID, choice: DelayChoice, by: Staff) -> None:
+        """A patient still to be seen tells us what they will do; the latest answer counts."""
+        booking = self.bookings[visit]
+        if not booking.pending:
+            with self.refused(NotAllowedNow):
+                self.plan.record_choice(visit, delay_id=delay, choice=choice, by=by)
+            return
+        self.plan.record_choice(visit, delay_id=delay, choice=choice, by=by)
+        booking.choices = (*booking.choices, (delay, choice))
+
+    @rule(provider=PROVIDERS)
+    def the_desk_looks_for_signs(self, provider: str) -> None:
+        """Looking for signs records nothing; with a delay already open it proposes none."""
+        before = self.plan.event_count
+        sign = self.plan.detect_delay(provider, by=DESK)
+        assert self.plan.event_count == before
+        if self.open_delays(provider):
+            assert sign is None
+
+    @rule(delay=delays, visit=visits, command=st.sampled_from(sorted(EVERY_COMMAND)))
+    def a_role_nobody_configured(self, delay: UUID, visit: UUID, command: str) -> None:
+        self.refused_to_a_volunteer(lambda by: EVERY_COMMAND[command](self.plan, delay, visit, by))
+
     @rule(delay=delays, mistake=st.sampled_from(sorted(MISTAKES)))
     def a_mistake_about_a_delay(self, delay: UUID, mistake: str) -> None:
         """Impossible estimates, times without a zone and unknown delays are refused."""
@@ -219,11 +281,33 @@ class LateMorning(ClinicMachine):
         with self.refused(error):
             command(self.plan, delay)
 
+    def open_delays(self, provider: str) -> list[UUID]:
+        """The provider's delays on the day not yet resolved, in the order announced."""
+        return [
+            delay_id for delay_id, note in self.notes.items()
+            if note.provider == provider and note.day == DAY and note.resolved_at is None
+        ]  # fmt: skip
+
     @invariant()
     def every_delay_reads_as_the_desk_noted_it(self) -> None:
         for delay_id, note in self.notes.items():
             assert DelayNote.of(self.live(delay_id)) == note
 
+    @invariant()
+    def every_visit_keeps_the_patients_answers(self) -> None:
+        for visit_id, booking in self.bookings.items():
+            visit = self.live(visit_id)
+            assert visit.choices == booking.choices
+            for delay_id in {d for d, _ in booking.choices}:
+                latest = [c for d, c in booking.choices if d == delay_id][-1]
+                assert visit.choice_for(delay_id) is latest
 
-LateMorning.TestCase.settings = settings(stateful_step_count=25)
+    @invariant()
+    def each_providers_day_lists_its_open_delays(self) -> None:
+        for provider in ("dr-patel", "dr-osei"):
+            listed = [d.id for d in self.plan.open_delays(provider, DAY)]
+            assert listed == self.open_delays(provider)
+
+
+LateMorning.TestCase.settings = settings(stateful_step_count=35)
 TestLateMorning = LateMorning.TestCase

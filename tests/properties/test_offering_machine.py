@@ -2,8 +2,10 @@
 
 Hypothesis plays random sequences over months: incidents opened, fault determined, offerings
 proposed within or beyond the limits ($15 an item, $75 a patient in 12 months, only for the
-office's fault) and taken through their lives. After every step each offering and each patient
-rebuilt from stored events equals the one in memory and the manager's ledger kept beside it.
+office's fault), approved by a manager or by staff with three yeses within their own limit, and
+taken through their lives, by every role and by one nobody configured. After every step each
+offering and each patient rebuilt from stored events equals the one in memory and the manager's
+ledger kept beside it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,19 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 import attrs
-from clinic_day import DESK, MANAGER, STAFF, ClinicMachine, at
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, initialize, invariant, multiple, precondition, rule
+from hypothesis.stateful import Bundle, initialize, invariant, multiple, rule
+from props_day import (
+    ANSWERS,
+    DESK,
+    MANAGER,
+    OWN_LIMIT,
+    STAFF,
+    ClinicMachine,
+    at,
+    is_manager,
+)
 
 from serviceplan import (
     Channel,
@@ -33,11 +44,13 @@ from serviceplan import (
     Staff,
     Topic,
 )
+from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.patient import LedgerEntry
 from serviceplan.errors import (
     InvalidInput,
     NotAllowedNow,
     NotOfficeFault,
+    NotPermitted,
     OfferingNotFound,
     OfferingRefused,
     OverItemLimit,
@@ -46,7 +59,7 @@ from serviceplan.errors import (
 )
 
 ITEM_LIMIT, YEARLY_LIMIT, YEAR = Money("15.00"), Money("75.00"), timedelta(days=365)
-CENTS = st.sampled_from([0, 500, 1000, 1499, 1500, 1501]) | st.integers(0, 2500)
+CENTS = st.sampled_from([1, 500, 999, 1000, 1001, 1499, 1500, 1501, 0]) | st.integers(0, 2500)
 VALUES = CENTS.map(lambda cents: Money(Decimal(cents).scaleb(-2)))
 KINDS = st.sampled_from(OfferingKind)
 ITEMS = st.sampled_from(["cafe-card-10", "mug", "lunch-voucher", "first-slot"])
@@ -74,6 +87,19 @@ OFFERING_MISTAKES: dict[str, tuple[type[ServicePlanError], Callable[[ServicePlan
 }  # fmt: skip
 
 
+EVERY_COMMAND: dict[str, Callable[[ServicePlan, UUID, UUID, Staff], object]] = {
+    "propose": lambda plan, incident, _, by: plan.propose_offering(
+        incident, kind=OfferingKind.SWAG, value=Money("1.00"), item="mug", by=by
+    ),
+    "approve": lambda plan, _, offering, by: plan.approve_offering(offering, by=by),
+    "issue": lambda plan, _, offering, by: plan.issue_offering(offering, by=by),
+    "decline": lambda plan, _, offering, by: plan.decline_offering(offering, by=by),
+    "withdraw": lambda plan, _, offering, by: plan.withdraw_offering(
+        offering, reason="stock ran out", by=by
+    ),
+}
+
+
 @attrs.define
 class OfferingCard:
     """The manager's card for one offering: the plain model the record must match."""
@@ -87,6 +113,7 @@ class OfferingCard:
     proposed_by: Staff
     status: OfferingStatus = OfferingStatus.PROPOSED
     approved_by: Staff | None = None
+    approval_check: EmpowermentCheck | None = None
 
     @classmethod
     def of(cls, offering: Offering) -> OfferingCard:
@@ -170,15 +197,25 @@ class YearOfAmends(ClinicMachine):
         self.ledgers[patient][offering] = LedgerEntry(offering, value, now)
         return offering
 
-    @rule(offering=offerings)
-    def manager_approves(self, offering: UUID) -> None:
+    @rule(offering=offerings, by=STAFF, check=st.none() | ANSWERS)
+    def someone_approves(self, offering: UUID, by: Staff, check: EmpowermentCheck | None) -> None:
+        """A manager always may; anyone else only with three yeses and a value within their limit.
+
+        Who may approve is checked before whether the offering still waits for approval.
+        """
         card = self.cards[offering]
-        if card.status is not OfferingStatus.PROPOSED:
-            with self.refused(NotAllowedNow):
-                self.plan.approve_offering(offering, by=MANAGER)
+        empowered = check is not None and check.all_yes and card.value <= OWN_LIMIT[by.role]
+        refusal = (
+            NotPermitted if not (is_manager(by) or empowered)
+            else NotAllowedNow if card.status is not OfferingStatus.PROPOSED
+            else None
+        )  # fmt: skip
+        if refusal is not None:
+            with self.refused(refusal):
+                self.plan.approve_offering(offering, by=by, check=check)
             return
-        self.plan.approve_offering(offering, by=MANAGER)
-        card.status, card.approved_by = OfferingStatus.APPROVED, MANAGER
+        self.plan.approve_offering(offering, by=by, check=check)
+        card.status, card.approved_by, card.approval_check = OfferingStatus.APPROVED, by, check
 
     @rule(offering=offerings)
     def patient_receives_it(self, offering: UUID) -> None:
@@ -221,17 +258,22 @@ class YearOfAmends(ClinicMachine):
         with self.refused(refusal or InvalidInput):
             self.plan.propose_offering(incident, **proposal, by=DESK)
 
+    @rule(incident=incidents, offering=offerings, command=st.sampled_from(sorted(EVERY_COMMAND)))
+    def a_role_nobody_configured(self, incident: UUID, offering: UUID, command: str) -> None:
+        self.refused_to_a_volunteer(
+            lambda by: EVERY_COMMAND[command](self.plan, incident, offering, by)
+        )
+
     @rule(offering=offerings, mistake=st.sampled_from(sorted(OFFERING_MISTAKES)))
     def a_mistake_about_an_offering(self, offering: UUID, mistake: str) -> None:
         error, command = OFFERING_MISTAKES[mistake]
         with self.refused(error):
             command(self.plan, offering)
 
-    @precondition(lambda self: self.clock.now < at(7) + 3 * YEAR)
     @rule(months=st.integers(min_value=1, max_value=13))
     def months_pass(self, months: int) -> None:
-        """Time enough for old offerings to fall out of the 12-month window."""
-        self.clock.advance(months * 30 * 24 * 60)
+        """Time enough for old offerings to fall out of the 12-month window (three years in all)."""
+        self.advance_until(months * 30 * 24 * 60, at(7) + 3 * YEAR)
 
     @invariant()
     def every_offering_reads_as_the_manager_carded_it(self) -> None:
@@ -247,5 +289,5 @@ class YearOfAmends(ClinicMachine):
             assert self.yearly_total(patient_id) <= YEARLY_LIMIT
 
 
-YearOfAmends.TestCase.settings = settings(stateful_step_count=30)
+YearOfAmends.TestCase.settings = settings(stateful_step_count=40)
 TestYearOfAmends = YearOfAmends.TestCase

@@ -1,9 +1,11 @@
 """Patients at the desk: registered, contact points changed, consent given and withdrawn, STOP.
 
-Hypothesis plays random sequences of registration and consent commands, legal and not. After every
-step each patient rebuilt from their stored events equals the one in memory and the desk's file,
-and an automated message may reach a patient on a channel exactly when the file says so. (The
-offerings ledger moves only with offerings: `test_offering_machine.py` checks it.)
+Hypothesis plays random sequences of registration, consent and notice requests, legal and not, by
+every role and by one nobody configured. After every step each patient rebuilt from their stored
+events equals the one in memory and the desk's file, an automated message may reach a patient on
+a channel exactly when the file says so, a notice is owed only where it may reach them, and the
+day's list of notices holds each one once, in the order requested. (The offerings ledger moves
+only with offerings: `test_offering_machine.py` checks it.)
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import attrs
-from clinic_day import DESK, STAFF, ClinicMachine
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, multiple, rule
+from props_day import DAY, DESK, STAFF, ClinicMachine, at
 
 from serviceplan import (
     Channel,
     ContactPoints,
     EmailAddress,
+    Notice,
+    NoticeKind,
+    NoticeRecord,
     Patient,
     PhoneNumber,
     ServicePlan,
@@ -32,8 +37,10 @@ from serviceplan import (
 from serviceplan.errors import (
     InvalidInput,
     NotAllowedNow,
+    NoticeRefused,
     PatientNotFound,
     ServicePlanError,
+    VisitNotFound,
 )
 
 PHONES = st.none() | st.sampled_from(["+15555550100", "+447700900123"]).map(PhoneNumber)
@@ -43,6 +50,8 @@ CHANNELS = st.sampled_from(Channel)
 LANGUAGES = st.sampled_from(["en", "es-MX", "vi"])
 CHARTS = st.sampled_from(["MRN-1001", "MRN-1002", "chart 7"])
 PHONE_AND_EMAIL = ContactPoints(PhoneNumber("+15555550100"), EmailAddress("pat@example.org"))
+KINDS = st.sampled_from(NoticeKind)
+WHENS = st.sampled_from([at(14, 45), at(16)])
 
 
 def _register(plan: ServicePlan, **changes: object) -> None:
@@ -84,7 +93,47 @@ MISTAKES: dict[str, tuple[type[ServicePlanError], Callable[[ServicePlan, UUID], 
     "consent for someone not registered": (
         PatientNotFound, lambda plan, _: plan.give_consent(uuid4(), Channel.SMS, by=DESK)
     ),
+    "a notice of a kind by its name": (
+        InvalidInput,
+        lambda plan, patient: plan.request_notice(patient, kind="delay", when=at(16), by=DESK),
+    ),
+    "a delay notice that names no time": (
+        InvalidInput,
+        lambda plan, patient: plan.request_notice(patient, kind=NoticeKind.DELAY, by=DESK),
+    ),
+    "a notice at a time that names no zone": (
+        InvalidInput,
+        lambda plan, patient: plan.request_notice(
+            patient, kind=NoticeKind.DELAY, when=datetime(2026, 12, 1, 16), by=DESK
+        ),
+    ),
+    "a notice about a visit nobody booked": (
+        VisitNotFound,
+        lambda plan, patient: plan.request_notice(
+            patient, kind=NoticeKind.HEADS_UP, visit_id=uuid4(), by=DESK
+        ),
+    ),
+    "a notice for someone not registered": (
+        PatientNotFound,
+        lambda plan, _: plan.request_notice(uuid4(), kind=NoticeKind.FOLLOW_UP, by=DESK),
+    ),
 }  # fmt: skip
+EVERY_COMMAND: dict[str, Callable[[ServicePlan, UUID, Staff], object]] = {
+    "register": lambda plan, _, by: plan.register_patient(
+        contact=PHONE_AND_EMAIL, preferred=Channel.SMS, by=by
+    ),
+    "change contact": lambda plan, patient, by: plan.change_contact(
+        patient, contact=PHONE_AND_EMAIL, preferred=Channel.EMAIL, by=by
+    ),
+    "give consent": lambda plan, patient, by: plan.give_consent(patient, Channel.SMS, by=by),
+    "withdraw consent": lambda plan, patient, by: plan.withdraw_consent(
+        patient, Channel.SMS, by=by
+    ),
+    "opt out": lambda plan, patient, by: plan.opt_out(patient, Channel.SMS, by=by),
+    "request a notice": lambda plan, patient, by: plan.request_notice(
+        patient, kind=NoticeKind.FOLLOW_UP, by=by
+    ),
+}
 
 
 @attrs.define
@@ -97,6 +146,7 @@ class PatientFile:
     registered_at: datetime
     consents: frozenset[Channel] = frozenset()
     opted_out: frozenset[Channel] = frozenset()
+    notices: tuple[NoticeRecord, ...] = ()
 
     @classmethod
     def of(cls, patient: Patient) -> PatientFile:
@@ -121,6 +171,8 @@ class RegistrationDesk(ClinicMachine):
         super().__init__()
         self.files: dict[UUID, PatientFile] = {}
         self.charts: set[str] = set()
+        self.keys: dict[tuple[UUID, NoticeKind, Channel, datetime], str] = {}
+        self.todays_notices: list[tuple[UUID, str]] = []
 
     @initialize(target=patients)
     def a_patient_who_said_yes_to_texts(self) -> UUID:
@@ -203,6 +255,36 @@ class RegistrationDesk(ClinicMachine):
         file.consents -= {channel}
         file.opted_out |= {channel}
 
+    @rule(patient=patients, kind=KINDS, channel=st.none() | CHANNELS, when=WHENS, by=STAFF)
+    def the_clinic_owes_a_notice(
+        self, patient: UUID, kind: NoticeKind, channel: Channel | None, when: datetime, by: Staff
+    ) -> None:
+        """Owe a notice on a channel (the preferred one by default) only if it may reach them.
+
+        The same notice asked for again is the one already owed: same key, nothing recorded.
+        """
+        file, request = self.files[patient], {"kind": kind, "channel": channel, "when": when}
+        on = channel or file.preferred
+        facts = (patient, kind, on, when)
+        if facts in self.keys:
+            before = self.plan.event_count
+            assert self.plan.request_notice(patient, **request, by=by) == self.keys[facts]
+            assert self.plan.event_count == before, "a notice already owed was recorded again"
+            return
+        if not file.may_message(on):
+            with self.refused(NoticeRefused):
+                self.plan.request_notice(patient, **request, by=by)
+            return
+        key = self.plan.request_notice(patient, **request, by=by)
+        notice = Notice(key, kind, patient, on, when=when)
+        file.notices = (*file.notices, NoticeRecord(notice, self.clock.now, self.clock.now))
+        self.keys[facts] = key
+        self.todays_notices.append((patient, key))
+
+    @rule(patient=patients, command=st.sampled_from(sorted(EVERY_COMMAND)))
+    def a_role_nobody_configured(self, patient: UUID, command: str) -> None:
+        self.refused_to_a_volunteer(lambda by: EVERY_COMMAND[command](self.plan, patient, by))
+
     @rule(patient=patients, mistake=st.sampled_from(sorted(MISTAKES)))
     def a_mistake_at_registration(self, patient: UUID, mistake: str) -> None:
         """Channels by name, languages by name, ids that are not ids: refused, nothing recorded."""
@@ -218,6 +300,11 @@ class RegistrationDesk(ClinicMachine):
             assert patient.ledger == ()
             for channel in Channel:
                 assert patient.can_reach(channel) == file.may_message(channel)
+
+    @invariant()
+    def the_days_notices_are_listed_once_each_in_the_order_requested(self) -> None:
+        listed = [(r.notice.patient_id, r.key) for r in self.plan.notices_on(DAY)]
+        assert listed == self.todays_notices
 
 
 RegistrationDesk.TestCase.settings = settings(stateful_step_count=25)

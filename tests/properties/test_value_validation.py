@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from clinic_day import DESK, clinic_plan
 from clinic_values import CODES
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from props_day import DESK, clinic_plan
 
 from serviceplan import (
     Channel,

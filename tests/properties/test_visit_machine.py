@@ -1,8 +1,9 @@
 """A day at the front desk, command by command: visits booked, checked in, seen, cancelled, moved.
 
-Hypothesis plays random sequences of desk commands, legal and not. After every step each visit
-rebuilt from its stored events equals the one in memory and the desk's own card of it, and each
-provider's day lists exactly the visits booked on it.
+Hypothesis plays random sequences of desk commands, legal and not, by every role and by one nobody
+configured. After every step each visit rebuilt from its stored events equals the one in memory
+and the desk's own card of it (its length from the catalogue unless given, long visits flagged),
+and each provider's day lists exactly the visits booked on it.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import attrs
-from clinic_day import DESK, STAFF, ClinicMachine, at, clinic_times
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, invariant, multiple, rule
+from props_day import DESK, STAFF, ClinicMachine, at, clinic_times
 
 from serviceplan import (
     CancellationReason,
     Channel,
     ContactPoints,
+    DelayChoice,
     PhoneNumber,
     ServicePlan,
     Staff,
@@ -40,6 +42,10 @@ from serviceplan.errors import (
 
 PROVIDERS = st.sampled_from(["dr-patel", "dr-osei", "tech-room-2"])
 LENGTHS = st.integers(min_value=5, max_value=120)
+CATALOGUE_MINUTES = {"exam": 30, "follow-up": 20, "visual-field": 45, "cataract-preop": 120}
+LONG_TESTING = {"visual-field", "cataract-preop"}
+LONG_VISIT = 90
+VISIT_TYPES = st.sampled_from([*CATALOGUE_MINUTES, "retina-photo"])  # the last is not listed
 REASONS = st.sampled_from(sorted(PATIENT_CODES | OFFICE_CODES)).map(CancellationReason)
 PENDING = {VisitStatus.BOOKED, VisitStatus.CHECKED_IN}
 NAIVE_NINE = datetime(2026, 12, 1, 9, 0)  # a clock that names no zone
@@ -87,7 +93,26 @@ DESK_MISTAKES: dict[str, tuple[type[ServicePlanError], Callable[..., None]]] = {
     "check in by the visit's number as text": (
         InvalidInput, lambda plan, visit, _: plan.check_in(str(visit), by=DESK)
     ),
+    "book a type outside the catalogue without a length": (
+        InvalidInput, lambda plan, _, patient: _book(plan, patient, visit_type="oct", length=None)
+    ),
 }  # fmt: skip
+EVERY_COMMAND: dict[str, Callable[[ServicePlan, UUID, UUID, Staff], object]] = {
+    "book": lambda plan, _, patient, by: _book(plan, patient, by=by),
+    "check in": lambda plan, visit, _, by: plan.check_in(visit, by=by),
+    "start": lambda plan, visit, _, by: plan.start_visit(visit, by=by),
+    "complete": lambda plan, visit, _, by: plan.complete_visit(visit, by=by),
+    "cancel": lambda plan, visit, _, by: plan.cancel_visit(
+        visit, reason=CancellationReason("pat"), by=by
+    ),
+    "mark no-show": lambda plan, visit, _, by: plan.mark_no_show(visit, by=by),
+    "reschedule": lambda plan, visit, _, by: plan.reschedule_visit(
+        visit, start=at(19), reason=CancellationReason("pat"), by=by
+    ),
+    "record a choice": lambda plan, visit, _, by: plan.record_choice(
+        visit, delay_id=uuid4(), choice=DelayChoice.WAIT, by=by
+    ),
+}
 
 
 @attrs.define
@@ -96,6 +121,7 @@ class VisitCard:
 
     patient_id: UUID
     provider: str
+    visit_type: str
     start: datetime
     length: int
     status: VisitStatus = VisitStatus.BOOKED
@@ -105,11 +131,13 @@ class VisitCard:
     checked_in_at: datetime | None = None
     started_at: datetime | None = None
     completed_at: datetime | None = None
+    flagged_long: bool = False
 
     @classmethod
     def of(cls, visit: Visit) -> VisitCard:
         """Read the card off a recorded visit."""
-        return cls(**{f.name: getattr(visit, f.name) for f in attrs.fields(cls)})
+        card = {f.name: getattr(visit, f.name) for f in attrs.fields(cls)}
+        return cls(**card | {"flagged_long": visit.flagged_long is not None})
 
 
 class FrontDesk(ClinicMachine):
@@ -124,16 +152,31 @@ class FrontDesk(ClinicMachine):
             contact=ContactPoints(PhoneNumber("+15555550100")), preferred=Channel.SMS, by=DESK
         )
 
-    @rule(target=visits, provider=PROVIDERS, start=clinic_times(), length=LENGTHS, by=STAFF)
-    def book(self, provider: str, start: datetime, length: int, by: Staff) -> object:
-        """Book a visit; a time already gone is refused."""
-        book = {"provider": provider, "visit_type": "exam", "start": start, "length": length}
+    @rule(
+        target=visits, provider=PROVIDERS, visit_type=VISIT_TYPES, start=clinic_times(),
+        length=st.none() | LENGTHS, by=STAFF,
+    )  # fmt: skip
+    def book(
+        self, provider: str, visit_type: str, start: datetime, length: int | None, by: Staff
+    ) -> object:
+        """Book a visit, as long as its type takes unless told; long ones are flagged.
+
+        A type outside the catalogue needs a length; a time already gone is refused.
+        """
+        book = {"provider": provider, "visit_type": visit_type, "start": start, "length": length}
+        if length is None and visit_type not in CATALOGUE_MINUTES:
+            with self.refused(InvalidInput):
+                self.plan.book_visit(self.patient, **book, by=by)
+            return multiple()
         if start < self.clock.now:
             with self.refused(VisitInPast):
                 self.plan.book_visit(self.patient, **book, by=by)
             return multiple()
         visit_id = self.plan.book_visit(self.patient, **book, by=by)
-        self.cards[visit_id] = VisitCard(self.patient, provider, start, length)
+        minutes = CATALOGUE_MINUTES[visit_type] if length is None else length
+        card = VisitCard(self.patient, provider, visit_type, start, minutes)
+        card.flagged_long = visit_type in LONG_TESTING or minutes >= LONG_VISIT
+        self.cards[visit_id] = card
         return visit_id
 
     @rule(visit=visits, by=STAFF)
@@ -195,7 +238,9 @@ class FrontDesk(ClinicMachine):
             return multiple()
         new = self.plan.reschedule_visit(visit, **move)
         card.status, card.cancellation, card.rescheduled_to = VisitStatus.RESCHEDULED, reason, new
-        self.cards[new] = VisitCard(card.patient_id, to, start, card.length, rescheduled_from=visit)
+        self.cards[new] = VisitCard(
+            card.patient_id, to, card.visit_type, start, card.length, rescheduled_from=visit
+        )  # reschedule_visit records no FlaggedLong on the new visit, even of a long type
         return new
 
     @rule(visit=visits, by=STAFF)
@@ -215,6 +260,12 @@ class FrontDesk(ClinicMachine):
         error, command = DESK_MISTAKES[mistake]
         with self.refused(error):
             command(self.plan, visit, self.patient)
+
+    @rule(visit=visits, command=st.sampled_from(sorted(EVERY_COMMAND)))
+    def a_role_nobody_configured(self, visit: UUID, command: str) -> None:
+        self.refused_to_a_volunteer(
+            lambda by: EVERY_COMMAND[command](self.plan, visit, self.patient, by)
+        )
 
     @invariant()
     def every_visit_reads_as_the_desk_noted_it(self) -> None:
