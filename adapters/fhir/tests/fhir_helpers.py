@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -10,7 +11,24 @@ from serviceplan.plugins import Booking
 from serviceplan_fhir.testing import Json, load_resources
 
 ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES = ROOT / ".." / "shared" / "data" / "fhir-r4"
+
+
+def shared_data() -> Path:
+    """Find the shared samples: beside this repository, or beside the one it was cloned from.
+
+    CI lays `shared/` beside the clone; a clone made for a local check finds it beside its origin.
+    """
+    beside = ROOT / ".." / "shared" / "data"
+    if beside.is_dir():
+        return beside
+    origin = subprocess.run(  # noqa: S603 (a fixed git command)
+        ["git", "-C", str(ROOT), "remote", "get-url", "origin"],  # noqa: S607
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    return Path(origin) / ".." / "shared" / "data" if origin else beside
+
+
+EXAMPLES = shared_data() / "fhir-r4"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TUESDAY = date(2026, 12, 1)
 CHRISTMAS_2013 = date(2013, 12, 25)

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from serviceplan import ServicePlan
 
 ROOT = Path(__file__).resolve().parents[3]
-SAMPLES = ROOT / ".." / "shared" / "data" / "hl7v2-siu"
+
+
+def shared_data() -> Path:
+    """Find the shared samples: beside this repository, or beside the one it was cloned from.
+
+    CI lays `shared/` beside the clone; a clone made for a local check finds it beside its origin.
+    """
+    beside = ROOT / ".." / "shared" / "data"
+    if beside.is_dir():
+        return beside
+    origin = subprocess.run(  # noqa: S603 (a fixed git command)
+        ["git", "-C", str(ROOT), "remote", "get-url", "origin"],  # noqa: S607
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    return Path(origin) / ".." / "shared" / "data" if origin else beside
+
+
+SAMPLES = shared_data() / "hl7v2-siu"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GHH = timezone(timedelta(hours=2, minutes=15))
 """The samples' sender writes its times at +02:15."""
