@@ -80,3 +80,14 @@ def test_a_file_remembers_across_restarts(tmp_path):
     path = tmp_path / "sent.sqlite3"
     first = Receipts(path).once("k-1", lambda: Receipt(key="k-1", via="sender", reference="m-1"))
     assert Receipts(path).once("k-1", pytest.fail) == first
+
+
+def test_a_channels_receipts_are_opened_once_from_the_first_path_given(tmp_path):
+    from serviceplan.plugins import OpenedOnce, Receipts  # noqa: PLC0415
+
+    opened = OpenedOnce()
+    first = opened(tmp_path / "receipts.sqlite3")
+    assert opened(tmp_path / "other.sqlite3") is first
+    assert first.path == tmp_path / "receipts.sqlite3"
+    given = Receipts()
+    assert OpenedOnce(given)(tmp_path / "ignored.sqlite3") is given

@@ -22,7 +22,7 @@ from serviceplan.plugins.loading import (
 )
 from serviceplan.plugins.manager import PluginManager, hook_names
 from serviceplan.plugins.markers import hookimpl, hookspec
-from serviceplan.plugins.receipts import Receipts
+from serviceplan.plugins.receipts import OpenedOnce, Receipts
 from serviceplan.plugins.records import (
     Appointment,
     Booking,
@@ -42,6 +42,7 @@ __all__ = [
     "Appointment",
     "Booking",
     "Envelope",
+    "OpenedOnce",
     "PluginManager",
     "Plugins",
     "Preparation",

@@ -70,3 +70,22 @@ class Receipts:
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path or ":memory:", timeout=30)
+
+
+class OpenedOnce:
+    """A channel's receipts, given, or opened once from the first settings that say where.
+
+    Channels read their settings when a hook is called, so the receipts file is known only then;
+    this keeps the one `Receipts` every later call must share.
+    """
+
+    def __init__(self, given: Receipts | None = None) -> None:
+        self._receipts = given
+        self._lock = threading.Lock()
+
+    def __call__(self, path: str | PathLike[str] | None) -> Receipts:
+        """Return the channel's receipts, opening them at `path` the first time."""
+        with self._lock:
+            if self._receipts is None:
+                self._receipts = Receipts(path)
+            return self._receipts

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 
 from serviceplan import Channel, PhoneNumber, Receipt, hookimpl
 from serviceplan.errors import InvalidInput, NoticeRefused
-from serviceplan.plugins import Envelope, Receipts, RegisterChannel
+from serviceplan.plugins import Envelope, OpenedOnce, Receipts, RegisterChannel
 from serviceplan_sms.gateway import MessagesApi, Sleep
 from serviceplan_sms.settings import SmsSettings, named
 
@@ -34,9 +33,8 @@ class SmsChannel:
         sleep: Sleep | None = None,
     ) -> None:
         self._settings = settings
-        self._receipts = receipts
+        self._receipts = OpenedOnce(receipts)
         self._sleep = sleep
-        self._lock = threading.Lock()
 
     @property
     def settings(self) -> SmsSettings | None:
@@ -45,10 +43,7 @@ class SmsChannel:
 
     def receipts(self, settings: SmsSettings) -> Receipts:
         """What this channel has sent: in memory, or in the file the settings name."""
-        with self._lock:
-            if self._receipts is None:
-                self._receipts = Receipts(settings.receipts_path)
-            return self._receipts
+        return self._receipts(settings.receipts_path)
 
     @hookimpl
     def serviceplan_channels(self, register: RegisterChannel) -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from serviceplan import Channel, Receipt, hookimpl
 from serviceplan.errors import NoticeRefused
-from serviceplan.plugins import Envelope, Receipts, RegisterChannel
+from serviceplan.plugins import Envelope, OpenedOnce, Receipts, RegisterChannel
 from serviceplan_smtp.message import compose, message_id
 from serviceplan_smtp.settings import SmtpSettings, named
 from serviceplan_smtp.transport import send
@@ -41,9 +40,8 @@ class SmtpChannel:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._settings = settings
-        self._receipts = receipts
+        self._receipts = OpenedOnce(receipts)
         self._clock = clock
-        self._lock = threading.Lock()
 
     @property
     def settings(self) -> SmtpSettings | None:
@@ -52,10 +50,7 @@ class SmtpChannel:
 
     def receipts(self, settings: SmtpSettings) -> Receipts:
         """What this channel has sent: in memory, or in the file the settings name."""
-        with self._lock:
-            if self._receipts is None:
-                self._receipts = Receipts(settings.receipts_path)
-            return self._receipts
+        return self._receipts(settings.receipts_path)
 
     @hookimpl
     def serviceplan_channels(self, register: RegisterChannel) -> None:

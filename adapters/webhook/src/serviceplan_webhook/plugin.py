@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable
 
 from serviceplan import Receipt, hookimpl
 from serviceplan.errors import NoticeRefused
-from serviceplan.plugins import Envelope, Receipts, RegisterChannel
+from serviceplan.plugins import Envelope, OpenedOnce, Receipts, RegisterChannel
 from serviceplan_webhook.payload import payload
 from serviceplan_webhook.sender import post
 from serviceplan_webhook.settings import WebhookSettings, named_channels
@@ -36,9 +35,8 @@ class WebhookChannel:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._settings = settings
-        self._receipts = receipts
+        self._receipts = OpenedOnce(receipts)
         self._clock = clock
-        self._lock = threading.Lock()
 
     @property
     def settings(self) -> WebhookSettings | None:
@@ -47,10 +45,7 @@ class WebhookChannel:
 
     def receipts(self, settings: WebhookSettings) -> Receipts:
         """What this channel has sent: in memory, or in the file the settings name."""
-        with self._lock:
-            if self._receipts is None:
-                self._receipts = Receipts(settings.receipts_path)
-            return self._receipts
+        return self._receipts(settings.receipts_path)
 
     @hookimpl
     def serviceplan_channels(self, register: RegisterChannel) -> None:
