@@ -168,6 +168,8 @@ def _send(plan: ServicePlan, say: Say) -> None:
         f"       Texts: {tally.delivered} sent, {tally.waiting} waiting (no texts before 9:00, "
         f"at most one a day), {tally.given_up} handed to the desk."
     )
+    if tally.replaced:
+        say(f"       {tally.replaced} texts with the older estimate were dropped, never sent.")
 
 
 def _first_slot_with_a_mug(

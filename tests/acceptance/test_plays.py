@@ -40,6 +40,30 @@ def test_play_1_a_surgeon_back_late_pushes_back_five_visits(scenario, desk, morn
     assert impact.for_visit(morning[5]) is None
 
 
+def test_play_1_a_patient_already_here_hears_it_at_the_desk_not_by_text(
+    scenario, plan, desk, clock, morning
+):
+    """Given the 8:00 patient checked in, when Dr. Patel is late, then four texts, not five."""
+    clock.set(at(7, 50))
+    plan.check_in(morning[0], by=desk)
+    scenario.when(
+        lambda plan: plan.announce_delay(
+            provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
+        )
+    ).then(
+        expect("Announced", minutes=45),
+        "DelayAdded",
+        *["NoticeRequested"] * 4,
+        "Opened",
+        *["NoticeListed"] * 4,
+    )
+
+    waiting, to_call = plan.desk_lists(scenario.result)
+    assert [line.visit_id for line in waiting] == morning[:1]
+    assert [line.visit_id for line in to_call] == morning[1:5]
+    assert not waiting[0].messaged
+
+
 def test_play_1_a_patient_not_yet_arrived_chooses_to_come_later(scenario, plan, desk, morning):
     delay = plan.announce_delay(
         provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk

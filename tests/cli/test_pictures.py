@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers import DAY, at
+from serviceplan.delivery import DeliverySettings, DeliveryWorker
 from serviceplan.pictures import report_page, timeline
 from serviceplan.read import DayBoard, Recovery
 
@@ -17,19 +18,18 @@ def _morning(plan, desk, patient):
 
 
 def test_the_timeline_marks_the_delay_the_slips_and_when_a_patient_was_told(plan, desk, patient):
-    first, second = _morning(plan, desk, patient)
+    first, _ = _morning(plan, desk, patient)
     plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
+    DeliveryWorker(plan, DeliverySettings(automated=frozenset())).run_once(at(8, 5))
     board = DayBoard(plan)
     board.catch_up()
-    with board.views.transaction():
-        board.note_notice(str(second), "delivered", at(8, 5).isoformat())
 
     svg = timeline(board.day(DAY))
 
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert "45 min late: late" in svg
     assert svg.count("+45") == 2
-    assert "<title>told 08:05</title>" in svg
+    assert svg.count("<title>told 08:05</title>") == 2  # both patients, texted at 8:05
     assert "booked 08:00, 30 min" in svg
     assert str(first)
 
@@ -55,3 +55,18 @@ def test_names_are_escaped_on_the_page(plan, desk, patient):
 
     assert "&lt;b&gt;car&lt;/b&gt; &amp; rain" in page
     assert "<b>car</b>" not in page
+
+
+def test_the_page_counts_the_notices_and_shows_who_was_told(plan, desk, patient):
+    _morning(plan, desk, patient)
+    plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
+    DeliveryWorker(plan, DeliverySettings(automated=frozenset())).run_once(at(8, 5))
+    board, recovery = DayBoard(plan), Recovery(plan)
+    board.catch_up()
+    recovery.catch_up()
+
+    page = report_page(DAY, board.day(DAY), recovery.report(DAY, DAY), [], at(12))
+
+    assert "<h2>Notices owed</h2>" in page
+    assert '<td class="n">2</td><td class="n">2 (100%)</td><td class="n">0</td>' in page
+    assert page.count("<td>1/1</td>") == 2  # the board's "told" column, one per visit

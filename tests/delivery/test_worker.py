@@ -344,3 +344,22 @@ def test_a_record_that_keeps_changing_is_left_for_the_next_pass(
 def test_an_unknown_notice_is_not_found(plan, patient):
     with pytest.raises(NoticeNotFound):
         plan.get_notice(patient, "no-such-key")
+
+
+@pytest.mark.usefixtures("visit")
+def test_a_notice_a_newer_estimate_replaced_is_counted_apart_from_the_desks(
+    plan, patient, desk, worker, outbox, at
+):
+    """The 14:00 visit slips 30 minutes, then 60 in the same minute: only the newer goes out."""
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(14), minutes=30, reason="late", by=desk
+    )
+    plan.revise_delay(delay, minutes=60, by=desk)
+
+    assert worker.run_once() == Tally(delivered=1, replaced=1)
+
+    (older, newer) = plan.get_patient(patient).notices
+    assert older.status is NoticeStatus.GIVEN_UP
+    assert older.note == "a newer estimate for the same visit replaced it"
+    assert [e.key for e in outbox] == [newer.key]
+    assert "15:00" in outbox[0].text

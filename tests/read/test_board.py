@@ -139,29 +139,6 @@ def test_a_new_phone_number_reaches_the_call_list(plan, desk, patient, board):
     assert patel(board).call_list[0].phone == "+15555550199"
 
 
-def test_notices_and_the_patients_choice_are_recorded_through_the_extension_points(morning, board):
-    board.catch_up()
-    first = str(morning[0])
-    with board.views.transaction():
-        board.note_notice(first, "owed")
-        board.note_notice(first, "delivered", at(8, 5).isoformat())
-        board.note_notice(str(morning[1]), "failed")
-        board.note_choice(first, "come-later")
-
-    row, second = patel(board).rows[:2]
-
-    assert (row.notices.owed, row.notices.delivered, row.notices.failed) == (1, 1, 0)
-    assert row.notices.last_told_at == at(8, 5)
-    assert row.choice == "come-later"
-    assert second.notices.failed == 1
-
-
-def test_a_notice_outcome_must_be_one_the_board_knows(morning, board):
-    board.catch_up()
-    with pytest.raises(ValueError, match="owed, delivered, failed"):
-        board.note_notice(str(morning[0]), "lost")
-
-
 def test_an_empty_store_has_an_empty_board(board):
     assert board.catch_up() == 0
     assert board.days() == []

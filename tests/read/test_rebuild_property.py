@@ -21,14 +21,19 @@ from serviceplan import (
     OfferingKind,
     PhoneNumber,
     ProcessCause,
+    Receipt,
     ServicePlan,
     Settings,
     Staff,
     TaskKind,
     Topic,
+    hookimpl,
     memory_store,
 )
+from serviceplan.delivery import DeliverySettings, DeliveryWorker
+from serviceplan.domain.visit import DelayChoice
 from serviceplan.errors import ServicePlanError
+from serviceplan.plugins import Envelope, RegisterChannel
 from serviceplan.read import AuditTrail, DayBoard, OpenIncidents, Recovery
 
 DESK = Staff("desk-ana", "front-desk")
@@ -36,6 +41,23 @@ MANAGER = Staff("mgr-lee", "manager")
 MODELS = (DayBoard, OpenIncidents, Recovery, AuditTrail)
 providers = st.sampled_from(["dr-patel", "dr-okafor"])
 minutes = st.integers(min_value=1, max_value=90)
+
+
+class Gateway:
+    """An SMS channel the machine turns off and on: a down gateway fails every try."""
+
+    def __init__(self) -> None:
+        self.up = True
+
+    @hookimpl
+    def serviceplan_channels(self, register: RegisterChannel) -> None:
+        register(Channel.SMS)
+
+    @hookimpl
+    def serviceplan_deliver_notice(self, envelope: Envelope, key: str) -> Receipt:  # noqa: ARG002
+        if not self.up:
+            raise ConnectionError("gateway down")
+        return Receipt(key=key, via="gateway", reference=f"msg-{key}")
 
 
 class Clinic(RuleBasedStateMachine):
@@ -50,9 +72,13 @@ class Clinic(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = FixedClock(at(7))
+        self.gateway = Gateway()
         self.plan = ServicePlan(
-            memory_store(), clock=self.clock, settings=Settings(timezone=CLINIC_ZONE)
-        )
+            memory_store(), clock=self.clock, settings=Settings(timezone=CLINIC_ZONE),
+            plugins=[self.gateway], entry_points=False,
+        )  # fmt: skip
+        rules = DeliverySettings(automated=frozenset(), tries=1)  # a down gateway: given up
+        self.worker = DeliveryWorker(self.plan, rules)  # no quiet hours: texts go out at 7:00
         self.followers = [model(self.plan, page=7) for model in MODELS]
 
     def attempt(self, command, *args, **kwargs):
@@ -63,8 +89,12 @@ class Clinic(RuleBasedStateMachine):
 
     @rule(target=patients, n=st.integers(min_value=100, max_value=999))
     def register(self, n):
+        """Register a patient; two in three agree to texts, so delays owe them notices."""
         contact = ContactPoints(PhoneNumber(f"+1555555{n:04d}"))
-        return self.plan.register_patient(contact=contact, preferred=Channel.SMS, by=DESK)
+        patient = self.plan.register_patient(contact=contact, preferred=Channel.SMS, by=DESK)
+        if n % 3:
+            self.plan.give_consent(patient, Channel.SMS, by=DESK)
+        return patient
 
     @rule(target=visits, patient=patients, provider=providers, start=st.integers(0, 20),
           length=minutes)  # fmt: skip
@@ -88,10 +118,13 @@ class Clinic(RuleBasedStateMachine):
             start = self.clock() + timedelta(minutes=15 * later)
             self.attempt(self.plan.reschedule_visit, visit, start=start, reason=reason, by=DESK)
 
-    @rule(target=delays, provider=providers, late=minutes, hour=st.integers(8, 11))
-    def announce(self, provider, late, hour):
+    @rule(target=delays, visit=visits, late=minutes, earlier=st.integers(0, 4))
+    def announce(self, visit, late, earlier):
+        """The provider of a booked visit runs late from that visit's start, or a little before."""
+        booked = self.plan.get_visit(visit)
+        late_from = max(booked.start - timedelta(minutes=15 * earlier), at(8))
         return self.plan.announce_delay(
-            provider=provider, late_from=at(hour), minutes=late, reason="late", by=DESK
+            provider=booked.provider, late_from=late_from, minutes=late, reason="late", by=DESK
         )
 
     @rule(delay=delays, late=st.integers(0, 120), resolve=st.booleans())
@@ -100,6 +133,15 @@ class Clinic(RuleBasedStateMachine):
             self.attempt(self.plan.resolve_delay, delay, by=DESK)
         else:
             self.attempt(self.plan.revise_delay, delay, minutes=late, by=DESK)
+
+    @rule(visit=visits, delay=delays, choice=st.sampled_from(DelayChoice))
+    def answer(self, visit, delay, choice):
+        self.attempt(self.plan.record_choice, visit, delay_id=delay, choice=choice, by=DESK)
+
+    @rule(up=st.booleans())
+    def deliver(self, up):
+        self.gateway.up = up
+        self.worker.run_once()
 
     @rule(target=incidents, patient=patients, topic=st.sampled_from(Topic))
     def open_incident(self, patient, topic):

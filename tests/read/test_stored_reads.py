@@ -87,7 +87,9 @@ class ChoosyBoard(DayBoard):
     @on(Visit.CheckedIn)  # type: ignore[attr-defined]
     def _checked_in(self, e):
         super()._checked_in(str(e.originator_id), e.at.isoformat())
-        self.note_choice(str(e.originator_id), "waiting")
+        self.write_now(
+            "UPDATE board_visits SET choice = 'waiting' WHERE visit_id = ?", (str(e.originator_id),)
+        )
 
 
 def test_a_handler_of_whole_events_takes_its_turn_among_handlers_of_fields(clock):
@@ -98,4 +100,4 @@ def test_a_handler_of_whole_events_takes_its_turn_among_handlers_of_fields(clock
     plain, chosen = board.dump()["board_visits"], choosy.dump()["board_visits"]
 
     assert [row[:-1] for row in chosen] == [row[:-1] for row in plain]
-    assert [row[-1] for row in chosen] == ["waiting" if row[10] else None for row in plain]
+    assert [row[-1] for row in chosen] == ["waiting" if row[10] else row[-1] for row in plain]

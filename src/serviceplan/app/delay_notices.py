@@ -3,11 +3,13 @@
 Every patient whose visit slips by at least the material amount (`Settings.material_slip_minutes`,
 15 by default) is owed a delay notice naming the new estimate; after a revision a patient hears
 again only when their estimate moved by that much since what they were last told. A patient who
-cannot be reached on their channel is not messaged: they are on the desk's lists.
+cannot be reached on their channel is not messaged: they are on the desk's lists. Nor is one
+already checked in: they are in the waiting room and hear it at the desk.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -47,13 +49,19 @@ class DelayNotices(Notices):
         """
         day = self._notice_day(at)
         touched: dict[UUID, Patient] = {}
-        for slip in delay.impact.slips:
+        for slip in self._not_yet_here(delay.impact.slips):
             patient = touched.get(slip.patient_id) or self._load(
                 Patient, slip.patient_id, PatientNotFound
             )
             if self._tell(patient, slip, day, at, by):
                 touched[patient.id] = patient
         return [*touched.values(), day] if touched else []
+
+    def _not_yet_here(self, slips: Sequence[Slip]) -> list[Slip]:
+        """Return the slips of visits whose patient has not checked in yet."""
+        visits = self._load_many(Visit, [s.visit_id for s in slips], VisitNotFound)
+        here = {v.id for v in visits if v.checked_in_at is not None}
+        return [s for s in slips if s.visit_id not in here]
 
     def _tell(self, patient: Patient, slip: Slip, day: NoticeDay, at: datetime, by: Staff) -> bool:
         told = self._last_told(patient, slip)

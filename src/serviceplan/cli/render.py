@@ -38,13 +38,11 @@ def _provider(section: ProviderBoard) -> Iterable[RenderableType]:
     table.add_column("told")
     table.add_column("choice")
     for row in section.rows:
-        notices = row.notices
-        told = f"{notices.delivered}/{notices.owed}" if notices.owed else ""
         table.add_row(
             _hm(row.booked_start), str(row.length), _hm(row.expected_start),
             f"+{row.delay_minutes}" if row.delay_minutes else "",
             Text(row.status.value, style=STATUS_STYLE.get(row.status.value, "")),
-            short(row.patient_id), row.visit_type, told, row.choice or "",
+            short(row.patient_id), row.visit_type, row.notices.told, row.choice or "",
         )  # fmt: skip
     yield table
     for delay in section.delays:
@@ -86,12 +84,15 @@ def incidents(found: Sequence[OpenIncident], now: datetime) -> RenderableType:
 
 
 def report(found: RecoveryReport) -> RenderableType:
-    """Render the recovery report: causes, offerings, patients nearest the limit."""
+    """Render the recovery report: causes, notices, offerings, patients nearest the limit."""
     days = found.first.isoformat() + (
         "" if found.first == found.last else f" to {found.last.isoformat()}"
     )
     heading = Text(f"Recovery report, {days}: {found.incidents} incident(s) opened\n", style="bold")
-    return Group(heading, _causes(found), Text(""), _kinds(found), Text(""), _nearest(found))
+    gap = Text("")
+    return Group(
+        heading, _causes(found), gap, _notices(found), gap, _kinds(found), gap, _nearest(found)
+    )
 
 
 def _small_table(title: str, columns: Sequence[str]) -> Table:
@@ -115,6 +116,20 @@ def _causes(found: RecoveryReport) -> RenderableType:
         )  # fmt: skip
     note = Text(f"Medians; in time = resolved within {found.resolve_within.days} days.")
     return Group(table, note)
+
+
+def _notices(found: RecoveryReport) -> RenderableType:
+    line = found.notices
+    if not line.owed and not line.replaced:
+        return Text("No notices owed in this range.")
+    table = _small_table(
+        "Notices owed", ["owed", "delivered", "failed", "waiting", "replaced", "failed tries"]
+    )
+    table.add_row(
+        str(line.owed), f"{line.delivered} ({line.share_delivered:.0%})", str(line.failed),
+        str(line.waiting), str(line.replaced), str(line.failed_tries),
+    )  # fmt: skip
+    return Group(table, Text("Replaced: a newer estimate for the same visit went out instead."))
 
 
 def _kinds(found: RecoveryReport) -> RenderableType:

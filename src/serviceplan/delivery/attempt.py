@@ -39,6 +39,9 @@ class Tally:
     failed: int = 0
     waiting: int = 0
     given_up: int = 0
+    """Handed to the desk: expired, unreachable, or no channel took it."""
+    replaced: int = 0
+    """Given up because a newer estimate for the same visit is owed instead."""
 
     def add(self, other: Tally) -> None:
         """Count `other`'s outcomes in this tally too."""
@@ -46,6 +49,7 @@ class Tally:
         self.failed += other.failed
         self.waiting += other.waiting
         self.given_up += other.given_up
+        self.replaced += other.replaced
 
 
 def error_text(error: BaseException) -> str:
@@ -66,7 +70,7 @@ class Attempt:
         key = record.key
         decision = rules.decide(patient, record, now, self.plan.settings.timezone, self.settings)
         if isinstance(decision, rules.GiveUp):
-            self._give_up(patient, key, decision.reason, now)
+            self._give_up(patient, key, decision.reason, now, replaced=decision.replaced)
         elif isinstance(decision, rules.Wait):
             patient.schedule_notice(key, decision.until, decision.reason, now, WORKER)
             self.tally.waiting += 1
@@ -136,7 +140,13 @@ class Attempt:
         patient.schedule_notice(record.key, due, "retry after a failure", now, WORKER)
         self.tally.waiting += 1
 
-    def _give_up(self, patient: Patient, key: str, reason: str, now: datetime) -> None:
+    def _give_up(
+        self, patient: Patient, key: str, reason: str, now: datetime, *, replaced: bool = False
+    ) -> None:
         patient.give_up_notice(key, reason, now, WORKER)
+        if replaced:
+            self.tally.replaced += 1
+            log.info("notice %s given up: %s", key, reason)
+            return
         self.tally.given_up += 1
         log.warning("notice %s given up: %s", key, reason)

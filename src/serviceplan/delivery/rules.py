@@ -32,9 +32,10 @@ class Wait:
 
 @attrs.frozen
 class GiveUp:
-    """Hand it to the front desk, for `reason`."""
+    """Stop trying, for `reason`: the desk takes it, unless a newer notice `replaced` it."""
 
     reason: str
+    replaced: bool = False
 
 
 Decision = Send | Wait | GiveUp
@@ -50,7 +51,7 @@ def decide(
     if notice.expires is not None and now >= notice.expires:
         return GiveUp("it expired before it could go out")
     if superseded(patient, record):
-        return GiveUp("a newer estimate for the same visit replaced it")
+        return GiveUp("a newer estimate for the same visit replaced it", replaced=True)
     waits = [Wait(record.due, "scheduled")] if record.due > now else []
     if notice.channel in rules.automated:
         waits += [
@@ -65,18 +66,18 @@ def decide(
 
 
 def superseded(patient: Patient, record: NoticeRecord) -> bool:
-    """Say whether a later delay notice for the same visit makes this one stale."""
+    """Say whether a delay notice for the same visit was requested after this one.
+
+    Order on the patient's record decides, not the clock: two estimates may share a minute.
+    """
     notice = record.notice
     if notice.kind is not NoticeKind.DELAY or notice.visit_id is None:
         return False
-    later = [
-        r
-        for r in patient.notices
-        if r.notice.kind is NoticeKind.DELAY
-        and r.notice.visit_id == notice.visit_id
-        and r.requested_at > record.requested_at
-    ]
-    return bool(later)
+    keys = [r.key for r in patient.notices]
+    later = patient.notices[keys.index(record.key) + 1 :] if record.key in keys else ()
+    return any(
+        r.notice.kind is NoticeKind.DELAY and r.notice.visit_id == notice.visit_id for r in later
+    )
 
 
 def quiet_hours(now: datetime, zone: tzinfo, rules: DeliverySettings) -> Wait | None:

@@ -66,7 +66,7 @@ def _board_tables(sections: Sequence[ProviderBoard]) -> str:
                 f"{r.booked_start:%H:%M}", f"{r.expected_start:%H:%M}",
                 f'<span class="late">+{r.delay_minutes}</span>' if r.delay_minutes else "",
                 escape(r.status.value), escape(r.patient_id[:8]), escape(r.visit_type),
-                f"{r.notices.delivered}/{r.notices.owed}" if r.notices.owed else "",
+                escape(r.notices.told),
             )
             for r in section.rows
         ]  # fmt: skip
@@ -84,6 +84,12 @@ def _report_tables(report: RecoveryReport) -> str:
         for c in report.causes
     ]  # fmt: skip
     kinds = [(escape(k.kind), str(k.count), escape(str(k.total))) for k in report.offerings]
+    n = report.notices
+    notices = [
+        (str(n.owed), f"{n.delivered} ({n.share_delivered:.0%})", str(n.failed), str(n.waiting),
+         str(n.replaced), str(n.failed_tries))
+    ]  # fmt: skip
+    notice_head = ["owed", "delivered", "failed", "waiting", "replaced", "failed tries"]
     nearest = [
         (escape(n.patient_id[:8]), escape(str(n.total)), escape(str(n.headroom)))
         for n in report.nearest_limit
@@ -93,7 +99,10 @@ def _report_tables(report: RecoveryReport) -> str:
         "<h2>Incidents by process cause</h2>"
         + _table(cause_head, causes, numeric=5)
         + f'<p class="sub">Medians; in time means resolved within {report.resolve_within.days}'
-        " days.</p><h2>Peace offerings issued, by kind</h2>"
+        " days.</p><h2>Notices owed</h2>"
+        + _table(notice_head, notices, numeric=6)
+        + '<p class="sub">Replaced: a newer estimate for the same visit went out instead.</p>'
+        "<h2>Peace offerings issued, by kind</h2>"
         + _table(["kind", "count", "total"], kinds, numeric=2)
         + f"<h2>Patients nearest the yearly limit of {escape(str(report.yearly_limit))}</h2>"
         + _table(["patient", "last 12 months", "headroom"], nearest, numeric=2)

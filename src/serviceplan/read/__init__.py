@@ -11,7 +11,7 @@ from serviceplan.read.board_rows import BoardDelay, BoardRow, Notices, ProviderB
 from serviceplan.read.follower import Follower, Progress, on
 from serviceplan.read.incidents import OpenIncident, OpenIncidents, OpenTask
 from serviceplan.read.report import Recovery
-from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, RecoveryReport
+from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, NoticeLine, RecoveryReport
 from serviceplan.read.together import catch_up_together
 from serviceplan.read.views import Views
 
@@ -25,6 +25,7 @@ __all__ = [
     "Follower",
     "KindLine",
     "LimitLine",
+    "NoticeLine",
     "Notices",
     "OpenIncident",
     "OpenIncidents",

@@ -1,7 +1,8 @@
 """The day board: per provider and day, each visit's booked and projected start, and the call list.
 
-Notices and the patient's choice arrive as Patient events of their own; their handlers record
-them on a visit's row through `note_notice` and `note_choice`, and the board shows them.
+Notices arrive as the patient's events, known by their key; the board keeps each in
+`board_notices` with its visit, and sums them up per visit when it is asked for a day. The
+patient's answer to a delay is the visit's own `ChoiceRecorded`.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from serviceplan.domain.provider_day import ProviderDay
 from serviceplan.domain.visit import Visit, VisitStatus
 from serviceplan.read.board_delays import DelayProjections
 from serviceplan.read.board_rows import (
-    NOTICE_OUTCOMES,
     BoardDelay,
     BoardRow,
+    Notices,
     ProviderBoard,
     delay_from,
+    notices_by_visit,
     row_from,
 )
 from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.notice_outcomes import SELECT, NoticeFollowing, create_notices, outcomes
 from serviceplan.read.stored import text_id
 
 _GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED, VisitStatus.NO_SHOW})
@@ -32,19 +35,18 @@ PHONE = "contact._data_.phone._data_.e164"
 _ROW = """SELECT v.*, p.phone FROM board_visits v LEFT JOIN board_phones p USING (patient_id)"""
 
 
-class DayBoard(DelayProjections, Follower):
+class DayBoard(DelayProjections, NoticeFollowing, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
-    schema = 1
+    schema = 2
+    notice_table = "board_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "board_visits": """CREATE TABLE IF NOT EXISTS board_visits (
             visit_id TEXT PRIMARY KEY, patient_id TEXT, provider TEXT, day TEXT,
             visit_type TEXT, booked_start TEXT, length INTEGER, status TEXT,
             projected_start TEXT, delay_id TEXT, checked_in_at TEXT, started_at TEXT,
-            completed_at TEXT, moved_from TEXT, moved_to TEXT,
-            notices_owed INTEGER DEFAULT 0, notices_delivered INTEGER DEFAULT 0,
-            notices_failed INTEGER DEFAULT 0, last_told_at TEXT, choice TEXT)""",
+            completed_at TEXT, moved_from TEXT, moved_to TEXT, choice TEXT)""",
         "board_days": """CREATE TABLE IF NOT EXISTS board_days (
             day_id TEXT PRIMARY KEY, provider TEXT, day TEXT)""",
         "board_delays": """CREATE TABLE IF NOT EXISTS board_delays (
@@ -52,11 +54,13 @@ class DayBoard(DelayProjections, Follower):
             minutes INTEGER, reason TEXT, announced_at TEXT, resolved_at TEXT)""",
         "board_phones": """CREATE TABLE IF NOT EXISTS board_phones (
             patient_id TEXT PRIMARY KEY, phone TEXT)""",
+        "board_notices": create_notices("board_notices"),
     }
     indexes = (
         "CREATE INDEX IF NOT EXISTS board_visits_by_day ON board_visits (day, provider)",
         "CREATE INDEX IF NOT EXISTS board_visits_by_delay ON board_visits (delay_id)",
         "CREATE INDEX IF NOT EXISTS board_delays_by_day ON board_delays (day, provider)",
+        "CREATE INDEX IF NOT EXISTS board_notices_by_visit ON board_notices (visit_id)",
     )
 
     # -- visits -------------------------------------------------------------------------------
@@ -157,27 +161,14 @@ class DayBoard(DelayProjections, Follower):
             ("board_phones", patient_id),
         )
 
-    # -- extension points for notices and the patient's choice --------------------------------
-
-    def note_notice(self, visit_id: str, outcome: str, told_at: str | None = None) -> None:
-        """Count a notice about a visit as owed, delivered or failed (from a notice's handler).
-
-        A delivered notice also records when the patient was told, for the day's timeline.
-        """
-        if outcome not in NOTICE_OUTCOMES:
-            msg = f"a notice is one of {', '.join(NOTICE_OUTCOMES)}, not {outcome!r}"
-            raise ValueError(msg)
-        told = ", last_told_at = ?" if outcome == "delivered" else ""
-        values = (told_at,) if told else ()
-        self.write_now(
-            f"UPDATE board_visits SET notices_{outcome} = notices_{outcome} + 1{told}"  # noqa: S608
-            " WHERE visit_id = ?",
-            (*values, visit_id),
+    @on(Visit.ChoiceRecorded, reads=("choice._data_",))  # type: ignore[attr-defined]
+    def _choice(self, visit_id: str, choice: str) -> None:
+        """Show the patient's latest answer to a delay: wait, come later, reschedule, cancel."""
+        self.write(
+            "UPDATE board_visits SET choice = ? WHERE visit_id = ?",
+            (choice, visit_id),
+            ("board_visits", visit_id),
         )
-
-    def note_choice(self, visit_id: str, choice: str) -> None:
-        """Record what the patient chose after a delay notice (come later, keep the time...)."""
-        self.write_now("UPDATE board_visits SET choice = ? WHERE visit_id = ?", (choice, visit_id))
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -204,9 +195,21 @@ class DayBoard(DelayProjections, Follower):
             f"{_ROW} WHERE day = ? AND provider = ?", (day.isoformat(), provider)
         )
         columns = [c[0] for c in cursor.description]
-        rows: list[BoardRow] = [row_from(dict(zip(columns, r, strict=True))) for r in cursor]
+        found = [dict(zip(columns, r, strict=True)) for r in cursor]
+        notices = self._notices(provider, day)
+        rows: list[BoardRow] = [
+            row_from(values, notices.get(values["visit_id"], Notices())) for values in found
+        ]
         rows.sort(key=lambda r: (r.booked_start, r.visit_id))
         return ProviderBoard(provider, day, tuple(rows), self._delays(provider, day))
+
+    def _notices(self, provider: str, day: date) -> dict[str, Notices]:
+        stored = self.db.execute(
+            f"{SELECT} FROM board_notices WHERE visit_id IN"  # noqa: S608 (our own columns)
+            " (SELECT visit_id FROM board_visits WHERE day = ? AND provider = ?)",
+            (day.isoformat(), provider),
+        )
+        return notices_by_visit(outcomes(stored))
 
     def _delays(self, provider: str, day: date) -> tuple[BoardDelay, ...]:
         cursor = self.db.execute(

@@ -2,25 +2,63 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 import attrs
 
+from serviceplan.domain.notice_record import NoticeStatus
 from serviceplan.domain.visit import VisitStatus
 from serviceplan.read.follower import unstamp
-
-NOTICE_OUTCOMES = ("owed", "delivered", "failed")
+from serviceplan.read.notice_outcomes import FAILED, REPLACED, Outcome
 
 
 @attrs.frozen
 class Notices:
-    """How many notices about a visit are owed, delivered, failed; when the last got through."""
+    """What the clinic owed the patient about a visit, what got through, and when they were told.
+
+    `owed` counts every notice about the visit except those a newer estimate replaced;
+    `delivered` those a channel took; `failed` those given up for the desk to call about.
+    """
 
     owed: int = 0
     delivered: int = 0
     failed: int = 0
     last_told_at: datetime | None = None
+
+    @property
+    def waiting(self) -> int:
+        """How many are still to go out (not yet delivered, not given up)."""
+        return self.owed - self.delivered - self.failed
+
+    @property
+    def told(self) -> str:
+        """In brief for a board: delivered of owed, and how many failed ("1/2, 1 failed")."""
+        if not self.owed:
+            return ""
+        failed = f", {self.failed} failed" if self.failed else ""
+        return f"{self.delivered}/{self.owed}{failed}"
+
+
+def notices_by_visit(found: Iterable[Outcome]) -> dict[str, Notices]:
+    """Sum up the outcomes of notices about visits, per visit."""
+    by_visit: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in found:
+        if outcome.visit_id is not None and outcome.outcome != REPLACED:
+            by_visit[outcome.visit_id].append(outcome)
+    return {visit: _notices(outcomes) for visit, outcomes in by_visit.items()}
+
+
+def _notices(outcomes: list[Outcome]) -> Notices:
+    told = [o.settled_at for o in outcomes if o.outcome == NoticeStatus.DELIVERED.value]
+    return Notices(
+        owed=len(outcomes),
+        delivered=len(told),
+        failed=sum(1 for o in outcomes if o.outcome == FAILED),
+        last_told_at=max((t for t in told if t is not None), default=None),
+    )
 
 
 @attrs.frozen
@@ -57,8 +95,12 @@ class BoardRow:
 
     @property
     def to_call(self) -> bool:
-        """Say whether the desk should call: booked, not yet here, and slipping."""
-        return self.status is VisitStatus.BOOKED and self.delay_minutes > 0
+        """Say whether the desk should call: booked, not yet here, and slipping or not reached.
+
+        A notice given up (no channel took it, or the patient opted out) is the desk's to make.
+        """
+        slipping = self.delay_minutes > 0
+        return self.status is VisitStatus.BOOKED and (slipping or self.notices.failed > 0)
 
 
 @attrs.frozen
@@ -84,7 +126,7 @@ class ProviderBoard:
 
     @property
     def call_list(self) -> tuple[BoardRow, ...]:
-        """The patients to call about the delay, earliest expected start first."""
+        """Whom to call (about the delay, or a notice that did not reach them), earliest first."""
         return tuple(sorted((r for r in self.rows if r.to_call), key=lambda r: r.expected_start))
 
     @property
@@ -99,14 +141,8 @@ class ProviderBoard:
         return open_delays[-1] if open_delays else None
 
 
-def row_from(values: dict[str, Any]) -> BoardRow:
+def row_from(values: dict[str, Any], notices: Notices) -> BoardRow:
     """Build a board row from a `board_visits` row (joined with the patient's phone)."""
-    notices = Notices(
-        values["notices_owed"],
-        values["notices_delivered"],
-        values["notices_failed"],
-        unstamp(values["last_told_at"]),
-    )
     return BoardRow(
         visit_id=values["visit_id"], patient_id=values["patient_id"],
         visit_type=values["visit_type"],

@@ -1,7 +1,8 @@
 """The recovery report: how the clinic handled patient problems over a month or any range.
 
-Incidents are grouped by the process that failed, never by patient; offerings are counted by
-kind with their value; the patients nearest their yearly offering limit are listed by id.
+Incidents are grouped by the process that failed, never by patient; notices requested in the
+range are counted by how they ended; offerings are counted by kind with their value; the patients
+nearest their yearly offering limit are listed by id.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingStatus
 from serviceplan.domain.patient import YEAR, Patient
 from serviceplan.read.follower import AT, Follower, on
-from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, RecoveryReport
+from serviceplan.read.notice_outcomes import SELECT, NoticeFollowing, create_notices, outcomes
+from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, NoticeLine, RecoveryReport
 from serviceplan.read.stored import text_id
 
 UNDETERMINED = "undetermined"
@@ -23,11 +25,12 @@ AMOUNT = "value._data_.amount._data_"
 CURRENCY = "value._data_.currency"
 
 
-class Recovery(Follower):
+class Recovery(NoticeFollowing, Follower):
     """The tables behind the recovery report, and the report for any range of days."""
 
     name = "recovery"
-    schema = 1
+    schema = 2
+    notice_table = "rep_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "rep_incidents": """CREATE TABLE IF NOT EXISTS rep_incidents (
             incident_id TEXT PRIMARY KEY, opened_day TEXT, opened_at TEXT, cause TEXT,
@@ -38,11 +41,17 @@ class Recovery(Follower):
         "rep_ledger": """CREATE TABLE IF NOT EXISTS rep_ledger (
             offering_id TEXT PRIMARY KEY, patient_id TEXT, amount TEXT, currency TEXT,
             at_day TEXT)""",
+        "rep_notices": create_notices("rep_notices"),
     }
     indexes = (
         "CREATE INDEX IF NOT EXISTS rep_incidents_by_day ON rep_incidents (opened_day)",
         "CREATE INDEX IF NOT EXISTS rep_offerings_by_day ON rep_offerings (issued_day)",
         "CREATE INDEX IF NOT EXISTS rep_ledger_by_day ON rep_ledger (at_day)",
+        (
+            "CREATE INDEX IF NOT EXISTS rep_notices_by_day"
+            " ON rep_notices (substr(requested_at, 1, 10))"
+        ),
+        "CREATE INDEX IF NOT EXISTS rep_notices_by_visit ON rep_notices (visit_id)",
     )
 
     @on(Incident.Opened, reads=(AT,))  # type: ignore[attr-defined]
@@ -133,10 +142,11 @@ class Recovery(Follower):
     # -- the report ---------------------------------------------------------------------------
 
     def span(self) -> tuple[date, date] | None:
-        """Return the first and last day with an incident opened or an offering issued."""
+        """Return the first and last day with an incident opened, a notice owed or an offering."""
         first, last = self.db.execute(
             "SELECT MIN(day), MAX(day) FROM (SELECT opened_day AS day FROM rep_incidents"
-            " UNION ALL SELECT issued_day FROM rep_offerings WHERE issued_day IS NOT NULL)"
+            " UNION ALL SELECT issued_day FROM rep_offerings WHERE issued_day IS NOT NULL"
+            " UNION ALL SELECT substr(requested_at, 1, 10) FROM rep_notices)"
         ).fetchone()
         return None if first is None else (date.fromisoformat(first), date.fromisoformat(last))
 
@@ -154,8 +164,20 @@ class Recovery(Follower):
         return RecoveryReport(
             first=first, last=last, causes=self._causes(first, last, resolve_within),
             offerings=self._kinds(first, last), nearest_limit=self._nearest(last, limit, nearest),
-            resolve_within=resolve_within, yearly_limit=limit,
+            resolve_within=resolve_within, yearly_limit=limit, notices=self._notices(first, last),
         )  # fmt: skip
+
+    def _notices(self, first: date, last: date) -> NoticeLine:
+        """Sum up the notices requested in the range (read with the later ones of their visits)."""
+        in_range = "substr(requested_at, 1, 10) BETWEEN ? AND ?"
+        days = (first.isoformat(), last.isoformat())
+        stored = self.db.execute(
+            f"{SELECT} FROM rep_notices WHERE {in_range} OR visit_id IN"  # noqa: S608 (our own SQL)
+            f" (SELECT visit_id FROM rep_notices WHERE {in_range})",
+            days + days,
+        )
+        found = outcomes(stored)
+        return NoticeLine.of([o for o in found if first <= o.requested_at.date() <= last])
 
     def _causes(self, first: date, last: date, within: timedelta) -> tuple[CauseLine, ...]:
         lines: dict[str, list[tuple[datetime, str | None, str | None]]] = defaultdict(list)

@@ -1,7 +1,8 @@
-"""The lines of the recovery report: by process cause, by offering kind, nearest the limit."""
+"""The lines of the recovery report: causes, notices, offering kinds, patients nearest the limit."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -9,6 +10,8 @@ from statistics import median
 import attrs
 
 from serviceplan.domain.money import Money
+from serviceplan.domain.notice_record import NoticeStatus
+from serviceplan.read.notice_outcomes import FAILED, REPLACED, Outcome
 
 
 def minutes(span: timedelta) -> int:
@@ -78,6 +81,39 @@ class LimitLine:
 
 
 @attrs.frozen
+class NoticeLine:
+    """Notices requested in the range, by how they ended; ones a newer estimate replaced apart."""
+
+    owed: int = 0
+    delivered: int = 0
+    failed: int = 0
+    """Given up: no channel took it, it expired, or the patient could no longer be reached."""
+    replaced: int = 0
+    failed_tries: int = 0
+    """Channel attempts that failed, whether or not a later try got through."""
+
+    @property
+    def waiting(self) -> int:
+        """How many are still to go out."""
+        return self.owed - self.delivered - self.failed
+
+    @property
+    def share_delivered(self) -> float:
+        """Share of the notices owed that got through (0 to 1)."""
+        return self.delivered / self.owed if self.owed else 0.0
+
+    @classmethod
+    def of(cls, outcomes: Sequence[Outcome]) -> NoticeLine:
+        """Sum up notice outcomes."""
+        ends = Counter(o.outcome for o in outcomes)
+        return cls(
+            owed=len(outcomes) - ends[REPLACED], delivered=ends[NoticeStatus.DELIVERED.value],
+            failed=ends[FAILED], replaced=ends[REPLACED],
+            failed_tries=sum(o.failures for o in outcomes),
+        )  # fmt: skip
+
+
+@attrs.frozen
 class RecoveryReport:
     """How the clinic recovered from patient problems between two days (both included)."""
 
@@ -88,6 +124,7 @@ class RecoveryReport:
     nearest_limit: tuple[LimitLine, ...]
     resolve_within: timedelta
     yearly_limit: Money
+    notices: NoticeLine = NoticeLine()
 
     @property
     def incidents(self) -> int:

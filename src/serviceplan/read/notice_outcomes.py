@@ -1,0 +1,133 @@
+"""How each notice ended, followed from the patient's notice events into a read model's table.
+
+`NoticeFollowing` is mixed into a follower that names its table in `notice_table`. A notice is
+known by its key; the table ties it to its visit, so the outcome events (which carry only the
+key) reach the visit's row. A delay notice given up after a newer estimate for the same visit was
+owed is *replaced*, not failed: the patient hears the newer one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from serviceplan.domain.notice import NoticeKind
+from serviceplan.domain.notice_record import NoticeStatus
+from serviceplan.domain.patient import Patient
+from serviceplan.read.follower import AT, on, unstamp
+from serviceplan.read.stored import text_id
+from serviceplan.read.writes import Key
+
+NOTICE = "notice._data_."
+REQUESTED = (f"{NOTICE}key", f"{NOTICE}kind._data_", f"{NOTICE}visit_id._data_", AT)
+COLUMNS = """key TEXT PRIMARY KEY, visit_id TEXT, kind TEXT, seq INTEGER, requested_at TEXT,
+    status TEXT, failures INTEGER DEFAULT 0, settled_at TEXT, settled_seq INTEGER"""
+SELECT = "SELECT key, visit_id, kind, seq, requested_at, status, failures, settled_at, settled_seq"
+REPLACED = "replaced"
+FAILED = "failed"
+
+
+def create_notices(name: str) -> str:
+    """Return the CREATE statement of a notice table called `name`."""
+    return f"CREATE TABLE IF NOT EXISTS {name} ({COLUMNS})"
+
+
+class StoredNotice(NamedTuple):
+    """One row of a notice table."""
+
+    key: str
+    visit_id: str | None
+    kind: str
+    seq: int
+    requested_at: str
+    status: str
+    failures: int
+    settled_at: str | None
+    settled_seq: int | None
+
+
+class Outcome(NamedTuple):
+    """Where a notice stands for people: owed, delivered, failed or replaced."""
+
+    key: str
+    visit_id: str | None
+    requested_at: datetime
+    outcome: str
+    failures: int
+    settled_at: datetime | None
+
+
+def outcomes(stored: Iterable[Sequence[object]]) -> list[Outcome]:
+    """Return each notice's outcome; a delay notice given up after a newer one was owed is replaced.
+
+    `stored` must hold every notice of each visit concerned, so a newer one is not missed.
+    """
+    rows = [StoredNotice(*row) for row in stored]  # type: ignore[arg-type]
+    delays: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.kind == NoticeKind.DELAY.value and row.visit_id is not None:
+            delays[row.visit_id].append(row.seq)
+    return [_outcome(row, delays) for row in rows]
+
+
+def _outcome(row: StoredNotice, delays: dict[str, list[int]]) -> Outcome:
+    outcome = row.status
+    if row.status == NoticeStatus.GIVEN_UP.value:
+        newer = delays.get(row.visit_id or "", []) if row.kind == NoticeKind.DELAY.value else []
+        settled = row.settled_seq or 0
+        outcome = REPLACED if any(row.seq < seq < settled for seq in newer) else FAILED
+    requested = datetime.fromisoformat(row.requested_at)
+    return Outcome(row.key, row.visit_id, requested, outcome, row.failures, unstamp(row.settled_at))
+
+
+class NoticeFollowing:
+    """Handlers that keep a notice table (mixed into a `Follower` naming `notice_table`)."""
+
+    notice_table: ClassVar[str]
+    event_position: int
+
+    if TYPE_CHECKING:
+
+        def write(self, statement: str, params: Sequence[object], *rows: Key) -> None:
+            """Queue a write (`Follower.write`)."""
+
+    @on(Patient.NoticeRequested, reads=REQUESTED)  # type: ignore[attr-defined]
+    def _notice_requested(
+        self, patient_id: str, key: str, kind: str, visit_id: str | None, at: str
+    ) -> None:
+        del patient_id  # the key is enough: it is unique in the whole store
+        visit = None if visit_id is None else text_id(visit_id)
+        self.write(
+            f"INSERT OR REPLACE INTO {self.notice_table} VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL)",  # noqa: S608
+            (key, visit, kind, self.event_position, at, NoticeStatus.OWED.value),
+            (self.notice_table, key),
+        )
+
+    @on(Patient.NoticeDelivered, reads=("receipt._data_.key", AT))  # type: ignore[attr-defined]
+    def _notice_delivered(self, patient_id: str, key: str, at: str) -> None:
+        del patient_id
+        self._settle(key, NoticeStatus.DELIVERED, at)
+
+    @on(Patient.NoticeGivenUp, reads=("key", AT))  # type: ignore[attr-defined]
+    def _notice_given_up(self, patient_id: str, key: str, at: str) -> None:
+        del patient_id
+        self._settle(key, NoticeStatus.GIVEN_UP, at)
+
+    @on(Patient.NoticeFailed, reads=("key",))  # type: ignore[attr-defined]
+    def _notice_failed(self, patient_id: str, key: str) -> None:
+        del patient_id
+        self.write(
+            f"UPDATE {self.notice_table} SET failures = failures + 1 WHERE key = ?",  # noqa: S608
+            (key,),
+            (self.notice_table, key),
+        )
+
+    def _settle(self, key: str, status: NoticeStatus, at: str) -> None:
+        self.write(
+            f"UPDATE {self.notice_table} SET status = ?, settled_at = ?, settled_seq = ?"  # noqa: S608
+            " WHERE key = ?",
+            (status.value, at, self.event_position, key),
+            (self.notice_table, key),
+        )
