@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from helpers import DAY, at
+from serviceplan import NoticeKind
 from serviceplan.delivery import DeliverySettings, DeliveryWorker
 from serviceplan.pictures import report_page, timeline
 from serviceplan.read import DayBoard, Recovery
@@ -70,3 +73,19 @@ def test_the_page_counts_the_notices_and_shows_who_was_told(plan, desk, patient)
     assert "<h2>Notices owed</h2>" in page
     assert '<td class="n">2</td><td class="n">2 (100%)</td><td class="n">0</td>' in page
     assert page.count("<td>1/1</td>") == 2  # the board's "told" column, one per visit
+
+
+def test_a_patient_told_the_day_before_has_a_dot_at_the_start_of_the_day(
+    plan, desk, patient, clock
+):
+    clock.set(at(16) - timedelta(days=1))
+    first, _ = _morning(plan, desk, patient)
+    plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=first, by=desk)
+    DeliveryWorker(plan, DeliverySettings(automated=frozenset())).run_once(clock())
+    board = DayBoard(plan)
+    board.catch_up()
+
+    svg = timeline(board.day(DAY))
+
+    assert '<circle cx="150.0"' in svg  # the left edge of the chart, 8:00
+    assert "<title>told Mon 16:00</title>" in svg

@@ -144,8 +144,15 @@ def _lane(row: BoardRow, scale: _Scale, y: int) -> list[str]:
         parts.append(f'<text x="{x + width + 4}" y="{y + 16}" class="slip">+{slip}</text>')
     told = row.notices.last_told_at
     if told is not None:
-        parts.append(
-            f'<circle cx="{scale.x(told)}" cy="{y + LANE / 2}" r="4" fill="{COLOURS["told"]}">'
-            f"<title>told {told:%H:%M}</title></circle>"
-        )
+        parts.append(_told(told, row, scale, y))
     return parts
+
+
+def _told(told: datetime, row: BoardRow, scale: _Scale, y: int) -> str:
+    """A dot where the patient was last told; one told before the chart starts sits at its edge."""
+    when = f"{told:%H:%M}" if told.date() == row.booked_start.date() else f"{told:%a %H:%M}"
+    x = scale.x(max(told, scale.first))
+    return (
+        f'<circle cx="{x}" cy="{y + LANE / 2}" r="4" fill="{COLOURS["told"]}">'
+        f"<title>told {when}</title></circle>"
+    )
