@@ -24,14 +24,16 @@ def test_a_phone_number_in_e164_form_is_accepted(number):
 
 @pytest.mark.parametrize("number", ["5555550100", "+0555", "+1 555 555 0100", "", 15555550100])
 def test_a_phone_number_not_in_e164_form_is_refused(number):
-    with pytest.raises(InvalidInput, match=r"E\.164"):
+    with pytest.raises(InvalidInput, match=r"E\.164") as refused:
         PhoneNumber(number)
+    assert str(number) not in str(refused.value) or number == ""  # kept out of logs
 
 
 @pytest.mark.parametrize("address", ["pat@example", "no-at-sign.org", "a b@example.org", ""])
 def test_a_malformed_email_is_refused(address):
-    with pytest.raises(InvalidInput, match="e-mail"):
+    with pytest.raises(InvalidInput, match="e-mail") as refused:
         EmailAddress(address)
+    assert address not in str(refused.value) or address == ""  # kept out of logs
 
 
 def test_contact_points_say_which_channels_they_reach():

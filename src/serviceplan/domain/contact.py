@@ -25,14 +25,17 @@ class Channel(Enum):
     PORTAL = "portal"
 
 
+UNSHOWN = "(the value given is not repeated: errors reach logs, and it is the patient's)"
+
+
 def _e164(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not _E164.fullmatch(value):
-        raise InvalidInput(f"phone number must be in E.164 form, like +15555550123 (got {value!r})")
+        raise InvalidInput(f"phone number must be in E.164 form, like +15555550123 {UNSHOWN}")
 
 
 def _email(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or len(value) > 254 or not _EMAIL.fullmatch(value):  # noqa: PLR2004
-        raise InvalidInput(f"not an e-mail address: {value!r}")
+        raise InvalidInput(f"not an e-mail address {UNSHOWN}")
     if not checks.storable(value):
         raise InvalidInput("an e-mail address must be whole Unicode text (this one is broken)")
 
