@@ -6,12 +6,15 @@ Import what you need from here; the modules behind it may move.
 import logging
 
 from serviceplan.app.clock import Clock, FixedClock, system_clock
+from serviceplan.app.permissions import Permissions, RolePolicy
 from serviceplan.app.retry import retry
 from serviceplan.app.service_plan import ServicePlan
 from serviceplan.app.settings import Settings
 from serviceplan.domain.cascade import Impact, Slip
 from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, PhoneNumber
 from serviceplan.domain.delay import Delay
+from serviceplan.domain.detection import DelaySign
+from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice import Notice, NoticeKind, Receipt, notice_key
@@ -23,19 +26,24 @@ from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus, visit_id_for
+from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue, VisitType
 from serviceplan.plugins.markers import hookimpl
 from serviceplan.store.config import compressed, memory_store, postgres_store, sqlite_store
 from serviceplan.store.history import export_history, import_history
 from serviceplan.store.keys import encrypted, new_cipher_key
 
 __all__ = [
+    "EYE_CLINIC",
     "CancellationReason",
+    "Catalogue",
     "Channel",
     "Clock",
     "ContactPoints",
     "Delay",
     "DelayChoice",
+    "DelaySign",
     "EmailAddress",
+    "EmpowermentCheck",
     "Fault",
     "FixedClock",
     "Impact",
@@ -52,9 +60,11 @@ __all__ = [
     "OfferingKind",
     "OfferingStatus",
     "Patient",
+    "Permissions",
     "PhoneNumber",
     "ProcessCause",
     "Receipt",
+    "RolePolicy",
     "ServicePlan",
     "Settings",
     "Slip",
@@ -64,6 +74,7 @@ __all__ = [
     "Topic",
     "Visit",
     "VisitStatus",
+    "VisitType",
     "compressed",
     "encrypted",
     "export_history",

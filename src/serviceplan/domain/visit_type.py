@@ -82,3 +82,4 @@ EYE_CLINIC = Catalogue(
         ),
     )
 )  # fmt: skip
+"""The visit types an eye clinic starts from; extend it with `Catalogue.with_types`."""
