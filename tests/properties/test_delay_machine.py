@@ -252,8 +252,15 @@ class LateMorning(ClinicMachine):
 
     @rule(visit=visits, delay=delays, choice=st.sampled_from(DelayChoice), by=STAFF)
     def patient_answers(self, visit: UUID, delay: UUID, choice: DelayChoice, by: Staff) -> None:
-        """A patient still to be seen tells us what they will do; the latest answer counts."""
-        booking = self.bookings[visit]
+        """A patient still to be seen tells us what they will do; the latest answer counts.
+
+        Only a delay of the visit's own provider and day can be answered.
+        """
+        booking, note = self.bookings[visit], self.notes[delay]
+        if (note.provider, note.day) != (booking.provider, booking.start.date()):
+            with self.refused(InvalidInput):
+                self.plan.record_choice(visit, delay_id=delay, choice=choice, by=by)
+            return
         if not booking.pending:
             with self.refused(NotAllowedNow):
                 self.plan.record_choice(visit, delay_id=delay, choice=choice, by=by)

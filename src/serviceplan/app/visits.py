@@ -12,6 +12,7 @@ from serviceplan.app.notices import Notices
 from serviceplan.app.permissions import permitted
 from serviceplan.domain import checks
 from serviceplan.domain.contact import Channel
+from serviceplan.domain.delay import Delay
 from serviceplan.domain.notice import Notice, NoticeKind, notice_key
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.provider_day import ProviderDay, provider_day_id
@@ -19,7 +20,7 @@ from serviceplan.domain.reasons import CancellationReason
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.visit import DelayChoice, Visit, visit_id_for
 from serviceplan.domain.visit_type import VisitType
-from serviceplan.errors import InvalidInput, PatientNotFound, VisitNotFound
+from serviceplan.errors import DelayNotFound, InvalidInput, PatientNotFound, VisitNotFound
 
 
 class Visits(Notices):
@@ -70,8 +71,15 @@ class Visits(Notices):
         by: Staff,
         now: datetime | None = None,
     ) -> None:
-        """Record the patient's answer to a delay (wait, come later, reschedule, cancel)."""
+        """Record the patient's answer to a delay (wait, come later, reschedule, cancel).
+
+        The delay must be one of the visit's provider on the visit's day.
+        """
         visit = self.get_visit(visit_id)
+        delay = self._load(Delay, checks.an_id(delay_id, "delay id"), DelayNotFound)
+        if (delay.provider, delay.day) != (visit.provider, self.day_of(visit.start)):
+            msg = f"delay {delay_id} is {delay.provider}'s on {delay.day}, not this visit's"
+            raise InvalidInput(msg)
         visit.record_choice(delay_id=delay_id, choice=choice, at=self._now(now), by=by)
         self._save(visit)
 
