@@ -141,6 +141,9 @@ def _late_surgeon(  # noqa: PLR0913, PLR0917 (the story's cast)
     afternoon = at(13, rng.choice([0, 30]))
     moved = plan.reschedule_visit(patel[4][0], start=afternoon, reason=OFFICE_REASON, by=DESK)
     say(f"09:20  The 10:10 patient would rather come back this afternoon, at {afternoon:%H:%M}.")
+    say("       A visual field test is long: the new time is owed a preparation notice, but")
+    say("       they had their text for today, so the desk tells them what to expect now.")
+    _send(plan, say)
     rest = [(patel[5][0], patel[5][2].start, patel[5][2].length)]
     routine.run_queue([*rest, (moved, afternoon, patel[4][2].length)], at(10, 50))
     routine.until(at(10, 50))
@@ -168,8 +171,8 @@ def _send(plan: ServicePlan, say: Say) -> None:
         f"       Texts: {tally.delivered} sent, {tally.waiting} waiting (no texts before 9:00, "
         f"at most one a day), {tally.given_up} handed to the desk."
     )
-    if tally.replaced:
-        say(f"       {tally.replaced} texts with the older estimate were dropped, never sent.")
+    if tally.dropped:
+        say(f"       {tally.dropped} texts dropped unsent: the time they named no longer holds.")
 
 
 def _first_slot_with_a_mug(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -14,6 +15,7 @@ from fake_channels import DownGateway, EmailGateway, FlakyGateway, Gateway, Hung
 from tuesday import ZONE
 
 from serviceplan import (
+    CancellationReason,
     Channel,
     ContactPoints,
     NoticeKind,
@@ -356,10 +358,40 @@ def test_a_notice_a_newer_estimate_replaced_is_counted_apart_from_the_desks(
     )
     plan.revise_delay(delay, minutes=60, by=desk)
 
-    assert worker.run_once() == Tally(delivered=1, replaced=1)
+    assert worker.run_once() == Tally(delivered=1, dropped=1)
 
     (older, newer) = plan.get_patient(patient).notices
     assert older.status is NoticeStatus.GIVEN_UP
     assert older.note == "a newer estimate for the same visit replaced it"
     assert [e.key for e in outbox] == [newer.key]
     assert "15:00" in outbox[0].text
+
+
+def test_a_preparation_for_a_visit_moved_before_it_went_out_is_dropped_and_owed_anew(
+    clock, desk, at
+):
+    """The 14:00 pre-op moves to Thursday: today's preparation is stale, Thursday's is owed."""
+    plan = ServicePlan(
+        memory_store(), clock=clock, settings=Settings(timezone=ZONE), entry_points=False
+    )
+    patient = plan.register_patient(
+        contact=ContactPoints(PhoneNumber("+15555550100")), preferred=Channel.SMS, by=desk
+    )
+    plan.give_consent(patient, Channel.SMS, by=desk)
+    visit = plan.book_visit(
+        patient, provider="dr-patel", visit_type="cataract-preop", start=at(14), by=desk
+    )
+    (today,) = plan.get_patient(patient).notices
+    thursday = at(14) + timedelta(days=2)
+    moved = plan.reschedule_visit(
+        visit, start=thursday, reason=CancellationReason("pat-crs"), by=desk
+    )
+
+    assert DeliveryWorker(plan).run_once() == Tally(waiting=1, dropped=1)
+
+    stale, owed = plan.get_patient(patient).notices
+    assert stale.key == today.key
+    assert stale.note == "its visit was moved or cancelled"
+    assert plan.get_visit(moved).flagged_long is not None
+    assert (owed.notice.visit_id, owed.notice.when) == (moved, thursday)
+    assert owed.due == thursday - timedelta(hours=24)

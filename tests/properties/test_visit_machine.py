@@ -239,8 +239,9 @@ class FrontDesk(ClinicMachine):
         new = self.plan.reschedule_visit(visit, **move)
         card.status, card.cancellation, card.rescheduled_to = VisitStatus.RESCHEDULED, reason, new
         self.cards[new] = VisitCard(
-            card.patient_id, to, card.visit_type, start, card.length, rescheduled_from=visit
-        )  # reschedule_visit records no FlaggedLong on the new visit, even of a long type
+            card.patient_id, to, card.visit_type, start, card.length, rescheduled_from=visit,
+            flagged_long=card.visit_type in LONG_TESTING or card.length >= LONG_VISIT,
+        )  # fmt: skip  # the new visit is flagged long again, as when it was booked
         return new
 
     @rule(visit=visits, by=STAFF)

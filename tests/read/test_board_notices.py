@@ -6,7 +6,7 @@ import pytest
 from morning import book_morning
 
 from helpers import DAY, at
-from serviceplan import Channel, NoticeKind
+from serviceplan import CancellationReason, Channel, NoticeKind
 from serviceplan.delivery import DeliverySettings, DeliveryWorker
 from serviceplan.domain.visit import DelayChoice
 from serviceplan.read import DayBoard, Notices, as_of
@@ -124,3 +124,16 @@ def test_the_board_as_of_a_moment_shows_only_what_was_told_by_then(plan, desk):
     (section,) = before.day(DAY, "dr-patel")
 
     assert section.rows[0].notices == Notices(owed=1)
+
+
+def test_a_notice_for_a_visit_moved_before_it_went_out_is_not_owed_any_more(
+    plan, desk, patient, morning, board
+):
+    plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=morning[5], by=desk)
+    plan.reschedule_visit(morning[5], start=at(12), reason=CancellationReason("pat-crs"), by=desk)
+
+    deliver(plan, at(7, 40))
+
+    moved, new = patel(board).rows[5:]
+    assert moved.notices == Notices()
+    assert new.notices == Notices()

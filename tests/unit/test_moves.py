@@ -119,3 +119,22 @@ def test_an_item_out_of_stock_is_refused_and_nothing_recorded(plan, desk, office
             office_fault, kind=OfferingKind.STORE_GIFT_CARD, value=Money("1.00"),
             item="bookshop-card", by=desk,
         )  # fmt: skip
+
+
+def test_a_long_visit_moved_to_the_first_slot_is_prepared_for_again(
+    plan, desk, patient, office_fault
+):
+    preop = plan.book_visit(
+        patient, provider="dr-patel", visit_type="cataract-preop", start=at(13), by=desk
+    )
+    since = plan.event_count
+
+    new = plan.move_to_first_slot(preop, incident_id=office_fault, reason=OFFICE, by=desk)
+
+    assert plan.get_visit(new).flagged_long is not None
+    assert "FlaggedLong" in event_names(plan, since)
+    notices = plan.get_patient(patient).notices
+    assert [(n.notice.kind.value, n.notice.visit_id) for n in notices] == [
+        ("preparation", preop), ("preparation", new),
+    ]  # fmt: skip
+    assert len(plan.get_patient(patient).ledger) == 1  # and the slot is on the ledger

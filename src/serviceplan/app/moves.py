@@ -57,11 +57,11 @@ class Moves(Delays, Offerings):
         The scheduler books the new time first (`SlotUnavailable` if it cannot) and is told to
         free it again should the record not be saved.
         """
-        old, new = self._moved(
+        old, new, told = self._moved(
             visit_id, start=start, reason=reason, by=by, provider=provider, at=self._now(now)
         )
         with self._booked(old, new):
-            self._save(new, old, self._day_with(new))
+            self._save(new, old, self._day_with(new), *told)
         return new.id
 
     @permitted("move-visit")
@@ -88,7 +88,7 @@ class Moves(Delays, Offerings):
         slot = self.first_slot_of_morning(visit.provider, day or self._next_business_day(at))
         if slot is None:
             raise SlotUnavailable("the first slot of that morning is taken")
-        old, new = self._moved(
+        old, new, told = self._moved(
             visit_id, start=slot.start, reason=reason, by=by, provider=None, at=at
         )
         offering = Offering(
@@ -98,10 +98,12 @@ class Moves(Delays, Offerings):
         )  # fmt: skip
         offering.approve(check=None, at=at, by=by)  # no retail value: the move itself honours it
         offering.issue(at=at, by=by)
-        patient = self._load(Patient, old.patient_id, PatientNotFound)
+        owed = [a for a in told if not isinstance(a, Patient)]
+        patient = next((a for a in told if isinstance(a, Patient)), None)
+        patient = patient or self._load(Patient, old.patient_id, PatientNotFound)
         patient.enter_offering(offering_id=offering.id, value=offering.value, at=at)
         with self._booked(old, new):
-            self._save(new, old, self._day_with(new), offering, patient)
+            self._save(new, old, self._day_with(new), offering, patient, *owed)
         return new.id
 
     def _booked(self, old: Visit, new: Visit) -> _SchedulerMove:

@@ -143,13 +143,14 @@ class Visits(Notices):
     ) -> UUID:
         """Move a visit to `start` (and `provider`); returns the new visit, linked both ways.
 
-        The new visit keeps the old one's provider and length unless given new ones.
+        The new visit keeps the old one's provider and length unless given new ones; a long one is
+        flagged again, and its preparation notice owed again for the new time.
         """
-        old, new = self._moved(
+        old, new, told = self._moved(
             visit_id, start=start, reason=reason, by=by, provider=provider, length=length,
             at=self._now(now),
         )  # fmt: skip
-        self._save(new, old, self._day_with(new))
+        self._save(new, old, self._day_with(new), *told)
         return new.id
 
     def _moved(  # noqa: PLR0913 (a move has this many facts)
@@ -162,8 +163,12 @@ class Visits(Notices):
         provider: str | None,
         at: datetime,
         length: int | None = None,
-    ) -> tuple[Visit, Visit]:
-        """Return the visit marked as moved and its new visit, linked both ways (not saved)."""
+    ) -> tuple[Visit, Visit, list[Aggregate]]:
+        """Return the visit marked as moved, its new visit and who is owed a notice (unsaved).
+
+        The two visits are linked both ways; a long new visit is flagged, and its patient owed a
+        preparation notice for the new time.
+        """
         old = self.get_visit(visit_id)
         new = Visit(
             patient_id=old.patient_id, provider=provider or old.provider,
@@ -172,7 +177,9 @@ class Visits(Notices):
             rescheduled_from=old.id,
         )  # fmt: skip
         old.reschedule(to=new.id, reason=reason, at=at, by=by)
-        return old, new
+        kind = self._visit_type(new.visit_type, new.length)
+        self._flag_if_long(new, kind, at, by)
+        return old, new, self._prepare(new.patient_id, new, kind, at, by)
 
     def current_visit(self, visit_id: UUID) -> Visit:
         """Return the visit, or the one it was rescheduled to, following every move."""

@@ -120,16 +120,18 @@ def _causes(found: RecoveryReport) -> RenderableType:
 
 def _notices(found: RecoveryReport) -> RenderableType:
     line = found.notices
-    if not line.owed and not line.replaced:
+    if not line.owed and not line.dropped:
         return Text("No notices owed in this range.")
     table = _small_table(
-        "Notices owed", ["owed", "delivered", "failed", "waiting", "replaced", "failed tries"]
+        "Notices owed", ["owed", "delivered", "failed", "waiting", "dropped", "failed tries"]
     )
     table.add_row(
         str(line.owed), f"{line.delivered} ({line.share_delivered:.0%})", str(line.failed),
-        str(line.waiting), str(line.replaced), str(line.failed_tries),
+        str(line.waiting), str(line.dropped), str(line.failed_tries),
     )  # fmt: skip
-    return Group(table, Text("Replaced: a newer estimate for the same visit went out instead."))
+    return Group(
+        table, Text("Dropped: a newer estimate replaced it, or its visit was moved or cancelled.")
+    )
 
 
 def _kinds(found: RecoveryReport) -> RenderableType:

@@ -17,10 +17,11 @@ from serviceplan.delivery import rules, text
 from serviceplan.delivery.appointment import appointment
 from serviceplan.delivery.settings import DeliverySettings
 from serviceplan.delivery.timeout import call_with_timeout
-from serviceplan.domain.notice import Receipt
+from serviceplan.domain.notice import AHEAD_OF_VISIT, Receipt
 from serviceplan.domain.notice_record import NoticeRecord
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.staff import SYSTEM, Staff
+from serviceplan.domain.visit import VisitStatus
 from serviceplan.plugins.calls import plugin_label
 from serviceplan.plugins.records import Envelope
 
@@ -40,8 +41,8 @@ class Tally:
     waiting: int = 0
     given_up: int = 0
     """Handed to the desk: expired, unreachable, or no channel took it."""
-    replaced: int = 0
-    """Given up because a newer estimate for the same visit is owed instead."""
+    dropped: int = 0
+    """Given up with nothing left to tell: a newer estimate replaced it, or its visit moved."""
 
     def add(self, other: Tally) -> None:
         """Count `other`'s outcomes in this tally too."""
@@ -49,7 +50,7 @@ class Tally:
         self.failed += other.failed
         self.waiting += other.waiting
         self.given_up += other.given_up
-        self.replaced += other.replaced
+        self.dropped += other.dropped
 
 
 def error_text(error: BaseException) -> str:
@@ -68,15 +69,23 @@ class Attempt:
     def run(self, patient: Patient, record: NoticeRecord, now: datetime) -> Receipt | None:
         """Act on the notice as the rules decide; return the receipt if a channel took it."""
         key = record.key
-        decision = rules.decide(patient, record, now, self.plan.settings.timezone, self.settings)
+        zone, visit = self.plan.settings.timezone, self._visit_status(record)
+        decision = rules.decide(patient, record, now, zone, self.settings, visit=visit)
         if isinstance(decision, rules.GiveUp):
-            self._give_up(patient, key, decision.reason, now, replaced=decision.replaced)
+            self._give_up(patient, key, decision.reason, now, dropped=decision.dropped)
         elif isinstance(decision, rules.Wait):
             patient.schedule_notice(key, decision.until, decision.reason, now, WORKER)
             self.tally.waiting += 1
         else:
             return self._send(patient, record, now)
         return None
+
+    def _visit_status(self, record: NoticeRecord) -> VisitStatus | None:
+        """Return the status of the visit a notice ahead of it is about (None for the others)."""
+        notice = record.notice
+        if notice.visit_id is None or notice.kind not in AHEAD_OF_VISIT:
+            return None
+        return self.plan.get_visit(notice.visit_id).status
 
     def record_receipt(self, patient: Patient, receipt: Receipt, now: datetime) -> None:
         """Record a delivery (also one a channel confirmed before a lost race to save it)."""
@@ -141,11 +150,11 @@ class Attempt:
         self.tally.waiting += 1
 
     def _give_up(
-        self, patient: Patient, key: str, reason: str, now: datetime, *, replaced: bool = False
+        self, patient: Patient, key: str, reason: str, now: datetime, *, dropped: bool = False
     ) -> None:
         patient.give_up_notice(key, reason, now, WORKER)
-        if replaced:
-            self.tally.replaced += 1
+        if dropped:
+            self.tally.dropped += 1
             log.info("notice %s given up: %s", key, reason)
             return
         self.tally.given_up += 1

@@ -10,9 +10,10 @@ from datetime import date, datetime, timedelta, tzinfo
 import attrs
 
 from serviceplan.delivery.settings import DeliverySettings
-from serviceplan.domain.notice import NoticeKind
+from serviceplan.domain.notice import AHEAD_OF_VISIT, NoticeKind
 from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
 from serviceplan.domain.patient import Patient
+from serviceplan.domain.visit import VisitStatus
 
 WEEK = 7
 
@@ -32,26 +33,31 @@ class Wait:
 
 @attrs.frozen
 class GiveUp:
-    """Stop trying, for `reason`: the desk takes it, unless a newer notice `replaced` it."""
+    """Stop trying, for `reason`: the desk takes it, unless nothing is left to tell (`dropped`)."""
 
     reason: str
-    replaced: bool = False
+    dropped: bool = False
+    """A newer estimate replaced it, or its visit was moved or cancelled."""
 
 
 Decision = Send | Wait | GiveUp
+GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED})
 
 
-def decide(
-    patient: Patient, record: NoticeRecord, now: datetime, zone: tzinfo, rules: DeliverySettings
+def decide(  # noqa: PLR0913 (the facts a decision rests on)
+    patient: Patient,
+    record: NoticeRecord,
+    now: datetime,
+    zone: tzinfo,
+    rules: DeliverySettings,
+    *,
+    visit: VisitStatus | None = None,
 ) -> Decision:
-    """Decide what to do with an owed notice at `now`."""
+    """Decide what to do with an owed notice at `now` (`visit`: the status of its visit)."""
     notice = record.notice
-    if not patient.can_reach(notice.channel):
-        return GiveUp(f"the patient cannot be reached on {notice.channel.value} any more")
-    if notice.expires is not None and now >= notice.expires:
-        return GiveUp("it expired before it could go out")
-    if superseded(patient, record):
-        return GiveUp("a newer estimate for the same visit replaced it", replaced=True)
+    stale = stale_now(patient, record, now, visit)
+    if stale is not None:
+        return stale
     waits = [Wait(record.due, "scheduled")] if record.due > now else []
     if notice.channel in rules.automated:
         waits += [
@@ -63,6 +69,22 @@ def decide(
     if notice.expires is not None and wait.until >= notice.expires:
         return GiveUp(f"it would wait ({wait.reason}) until after it expires")
     return wait
+
+
+def stale_now(
+    patient: Patient, record: NoticeRecord, now: datetime, visit: VisitStatus | None
+) -> GiveUp | None:
+    """Return why the notice should no longer go out at all, if it should not."""
+    notice = record.notice
+    if notice.kind in AHEAD_OF_VISIT and visit in GONE:
+        return GiveUp("its visit was moved or cancelled", dropped=True)
+    if not patient.can_reach(notice.channel):
+        return GiveUp(f"the patient cannot be reached on {notice.channel.value} any more")
+    if notice.expires is not None and now >= notice.expires:
+        return GiveUp("it expired before it could go out")
+    if superseded(patient, record):
+        return GiveUp("a newer estimate for the same visit replaced it", dropped=True)
+    return None
 
 
 def superseded(patient: Patient, record: NoticeRecord) -> bool:

@@ -32,6 +32,10 @@ class NoticeKind(Enum):
     CANCELLED = "cancelled"
 
 
+AHEAD_OF_VISIT = frozenset({NoticeKind.HEADS_UP, NoticeKind.DELAY, NoticeKind.PREPARATION})
+"""Kinds about a visit still to come: once the visit is moved or cancelled they are stale."""
+
+
 def notice_key(kind: NoticeKind, *parts: object) -> str:
     """Derive a stable idempotency key from what makes a notice unique (patient, visit, time)."""
     kind = checks.member(kind, NoticeKind, "kind")

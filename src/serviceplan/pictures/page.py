@@ -90,9 +90,9 @@ def _report_tables(report: RecoveryReport) -> str:
     n = report.notices
     notices = [
         (str(n.owed), f"{n.delivered} ({n.share_delivered:.0%})", str(n.failed), str(n.waiting),
-         str(n.replaced), str(n.failed_tries))
+         str(n.dropped), str(n.failed_tries))
     ]  # fmt: skip
-    notice_head = ["owed", "delivered", "failed", "waiting", "replaced", "failed tries"]
+    notice_head = ["owed", "delivered", "failed", "waiting", "dropped", "failed tries"]
     nearest = [
         (escape(n.patient_id[:8]), escape(str(n.total)), escape(str(n.headroom)))
         for n in report.nearest_limit
@@ -104,7 +104,8 @@ def _report_tables(report: RecoveryReport) -> str:
         + f'<p class="sub">Medians; in time means resolved within {report.resolve_within.days}'
         " days.</p><h2>Notices owed</h2>"
         + _table(notice_head, notices, numeric=6)
-        + '<p class="sub">Replaced: a newer estimate for the same visit went out instead.</p>'
+        + '<p class="sub">Dropped: a newer estimate replaced it, or its visit was moved or'
+        " cancelled.</p>"
         "<h2>Peace offerings issued, by kind</h2>"
         + _table(["kind", "count", "total"], kinds, numeric=2)
         + f"<h2>Patients nearest the yearly limit of {escape(str(report.yearly_limit))}</h2>"

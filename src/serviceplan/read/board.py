@@ -23,7 +23,12 @@ from serviceplan.read.board_rows import (
     row_from,
 )
 from serviceplan.read.follower import AT, Follower, on
-from serviceplan.read.notice_outcomes import SELECT, NoticeFollowing, create_notices, outcomes
+from serviceplan.read.notice_outcomes import (
+    NoticeFollowing,
+    notice_tables,
+    outcomes,
+    select_notices,
+)
 from serviceplan.read.stored import text_id
 
 _GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED, VisitStatus.NO_SHOW})
@@ -39,7 +44,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
-    schema = 2
+    schema = 3
     notice_table = "board_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "board_visits": """CREATE TABLE IF NOT EXISTS board_visits (
@@ -54,7 +59,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             minutes INTEGER, reason TEXT, announced_at TEXT, resolved_at TEXT)""",
         "board_phones": """CREATE TABLE IF NOT EXISTS board_phones (
             patient_id TEXT PRIMARY KEY, phone TEXT)""",
-        "board_notices": create_notices("board_notices"),
+        **notice_tables("board_notices"),
     }
     indexes = (
         "CREATE INDEX IF NOT EXISTS board_visits_by_day ON board_visits (day, provider)",
@@ -120,6 +125,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
     @on(Visit.Cancelled, reads=())  # type: ignore[attr-defined]
     def _cancelled(self, visit_id: str) -> None:
         self._status(visit_id, VisitStatus.CANCELLED)
+        self.note_visit_gone(visit_id)
 
     @on(Visit.NoShow, reads=())  # type: ignore[attr-defined]
     def _no_show(self, visit_id: str) -> None:
@@ -128,6 +134,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
     @on(Visit.Rescheduled, reads=("to._data_",))  # type: ignore[attr-defined]
     def _rescheduled(self, visit_id: str, to: str) -> None:
         self._status(visit_id, VisitStatus.RESCHEDULED)
+        self.note_visit_gone(visit_id)
         self.write(
             "UPDATE board_visits SET moved_to = ? WHERE visit_id = ?",
             (text_id(to), visit_id),
@@ -204,10 +211,9 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
         return ProviderBoard(provider, day, tuple(rows), self._delays(provider, day))
 
     def _notices(self, provider: str, day: date) -> dict[str, Notices]:
+        where = "n.visit_id IN (SELECT visit_id FROM board_visits WHERE day = ? AND provider = ?)"
         stored = self.db.execute(
-            f"{SELECT} FROM board_notices WHERE visit_id IN"  # noqa: S608 (our own columns)
-            " (SELECT visit_id FROM board_visits WHERE day = ? AND provider = ?)",
-            (day.isoformat(), provider),
+            select_notices(self.notice_table, where), (day.isoformat(), provider)
         )
         return notices_by_visit(outcomes(stored))
 

@@ -12,15 +12,16 @@ import attrs
 from serviceplan.domain.notice_record import NoticeStatus
 from serviceplan.domain.visit import VisitStatus
 from serviceplan.read.follower import unstamp
-from serviceplan.read.notice_outcomes import FAILED, REPLACED, Outcome
+from serviceplan.read.notice_outcomes import DROPPED, FAILED, Outcome
 
 
 @attrs.frozen
 class Notices:
     """What the clinic owed the patient about a visit, what got through, and when they were told.
 
-    `owed` counts every notice about the visit except those a newer estimate replaced;
-    `delivered` those a channel took; `failed` those given up for the desk to call about.
+    `owed` counts every notice about the visit except those dropped (a newer estimate replaced
+    it, or the visit moved); `delivered` those a channel took; `failed` those given up for the
+    desk to call about.
     """
 
     owed: int = 0
@@ -46,7 +47,7 @@ def notices_by_visit(found: Iterable[Outcome]) -> dict[str, Notices]:
     """Sum up the outcomes of notices about visits, per visit."""
     by_visit: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in found:
-        if outcome.visit_id is not None and outcome.outcome != REPLACED:
+        if outcome.visit_id is not None and outcome.outcome != DROPPED:
             by_visit[outcome.visit_id].append(outcome)
     return {visit: _notices(outcomes) for visit, outcomes in by_visit.items()}
 

@@ -1,9 +1,10 @@
-"""How each notice ended, followed from the patient's notice events into a read model's table.
+"""How each notice ended, followed from the patient's notice events into a read model's tables.
 
 `NoticeFollowing` is mixed into a follower that names its table in `notice_table`. A notice is
 known by its key; the table ties it to its visit, so the outcome events (which carry only the
-key) reach the visit's row. A delay notice given up after a newer estimate for the same visit was
-owed is *replaced*, not failed: the patient hears the newer one.
+key) reach the visit's row. A notice given up with nothing left to tell is *dropped*, not
+failed: a newer estimate for the same visit was owed by then, or the visit it was ahead of had
+been moved or cancelled (kept in `<notice_table>_gone`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from serviceplan.domain.notice import NoticeKind
+from serviceplan.domain.notice import AHEAD_OF_VISIT, NoticeKind
 from serviceplan.domain.notice_record import NoticeStatus
 from serviceplan.domain.patient import Patient
+from serviceplan.domain.visit import Visit
 from serviceplan.read.follower import AT, on, unstamp
 from serviceplan.read.stored import text_id
 from serviceplan.read.writes import Key
@@ -24,18 +26,31 @@ NOTICE = "notice._data_."
 REQUESTED = (f"{NOTICE}key", f"{NOTICE}kind._data_", f"{NOTICE}visit_id._data_", AT)
 COLUMNS = """key TEXT PRIMARY KEY, visit_id TEXT, kind TEXT, seq INTEGER, requested_at TEXT,
     status TEXT, failures INTEGER DEFAULT 0, settled_at TEXT, settled_seq INTEGER"""
-SELECT = "SELECT key, visit_id, kind, seq, requested_at, status, failures, settled_at, settled_seq"
-REPLACED = "replaced"
+DROPPED = "dropped"
 FAILED = "failed"
+_AHEAD = frozenset(kind.value for kind in AHEAD_OF_VISIT)
 
 
-def create_notices(name: str) -> str:
-    """Return the CREATE statement of a notice table called `name`."""
-    return f"CREATE TABLE IF NOT EXISTS {name} ({COLUMNS})"
+def notice_tables(name: str) -> dict[str, str]:
+    """Return the CREATE statements of a notice table called `name` and its visits gone."""
+    return {
+        name: f"CREATE TABLE IF NOT EXISTS {name} ({COLUMNS})",
+        f"{name}_gone": f"CREATE TABLE IF NOT EXISTS {name}_gone (visit_id TEXT PRIMARY KEY,"
+        " seq INTEGER)",
+    }
+
+
+def select_notices(name: str, where: str) -> str:
+    """Return a query of the notices in `name` matching `where` (columns as `n.column`)."""
+    return (
+        "SELECT n.key, n.visit_id, n.kind, n.seq, n.requested_at, n.status, n.failures,"  # noqa: S608 (our own names)
+        f" n.settled_at, n.settled_seq, g.seq FROM {name} n"
+        f" LEFT JOIN {name}_gone g ON g.visit_id = n.visit_id WHERE {where}"
+    )
 
 
 class StoredNotice(NamedTuple):
-    """One row of a notice table."""
+    """One row of a notice table, with the moment its visit was moved or cancelled."""
 
     key: str
     visit_id: str | None
@@ -46,10 +61,11 @@ class StoredNotice(NamedTuple):
     failures: int
     settled_at: str | None
     settled_seq: int | None
+    gone_seq: int | None
 
 
 class Outcome(NamedTuple):
-    """Where a notice stands for people: owed, delivered, failed or replaced."""
+    """Where a notice stands for people: owed, delivered, failed or dropped."""
 
     key: str
     visit_id: str | None
@@ -60,9 +76,9 @@ class Outcome(NamedTuple):
 
 
 def outcomes(stored: Iterable[Sequence[object]]) -> list[Outcome]:
-    """Return each notice's outcome; a delay notice given up after a newer one was owed is replaced.
+    """Return each notice's outcome, from rows of `select_notices`.
 
-    `stored` must hold every notice of each visit concerned, so a newer one is not missed.
+    The rows must hold every notice of each visit concerned, so a newer estimate is not missed.
     """
     rows = [StoredNotice(*row) for row in stored]  # type: ignore[arg-type]
     delays: dict[str, list[int]] = defaultdict(list)
@@ -75,15 +91,28 @@ def outcomes(stored: Iterable[Sequence[object]]) -> list[Outcome]:
 def _outcome(row: StoredNotice, delays: dict[str, list[int]]) -> Outcome:
     outcome = row.status
     if row.status == NoticeStatus.GIVEN_UP.value:
-        newer = delays.get(row.visit_id or "", []) if row.kind == NoticeKind.DELAY.value else []
-        settled = row.settled_seq or 0
-        outcome = REPLACED if any(row.seq < seq < settled for seq in newer) else FAILED
+        outcome = DROPPED if _nothing_left_to_tell(row, delays) else FAILED
     requested = datetime.fromisoformat(row.requested_at)
     return Outcome(row.key, row.visit_id, requested, outcome, row.failures, unstamp(row.settled_at))
 
 
+def _nothing_left_to_tell(row: StoredNotice, delays: dict[str, list[int]]) -> bool:
+    """Say whether, when it was given up, a newer estimate was owed or its visit was gone."""
+    if row.kind not in _AHEAD:
+        return False
+    settled = row.settled_seq or 0
+    if row.gone_seq is not None and row.gone_seq < settled:
+        return True
+    newer = delays.get(row.visit_id or "", []) if row.kind == NoticeKind.DELAY.value else []
+    return any(row.seq < seq < settled for seq in newer)
+
+
 class NoticeFollowing:
-    """Handlers that keep a notice table (mixed into a `Follower` naming `notice_table`)."""
+    """Handlers that keep a notice table (mixed into a `Follower` naming `notice_table`).
+
+    A follower with handlers of its own for `Visit.Cancelled` or `Visit.Rescheduled` overrides
+    these and must call `note_visit_gone` from them.
+    """
 
     notice_table: ClassVar[str]
     event_position: int
@@ -122,6 +151,19 @@ class NoticeFollowing:
             f"UPDATE {self.notice_table} SET failures = failures + 1 WHERE key = ?",  # noqa: S608
             (key,),
             (self.notice_table, key),
+        )
+
+    @on(Visit.Cancelled, Visit.Rescheduled, reads=())  # type: ignore[attr-defined]
+    def _notice_visit_gone(self, visit_id: str) -> None:
+        self.note_visit_gone(visit_id)
+
+    def note_visit_gone(self, visit_id: str) -> None:
+        """Remember when a visit was moved or cancelled: its notices ahead of it are stale."""
+        gone = f"{self.notice_table}_gone"
+        self.write(
+            f"INSERT OR IGNORE INTO {gone} VALUES (?, ?)",  # noqa: S608
+            (visit_id, self.event_position),
+            (gone, visit_id),
         )
 
     def _settle(self, key: str, status: NoticeStatus, at: str) -> None:

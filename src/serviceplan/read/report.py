@@ -16,7 +16,12 @@ from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingStatus
 from serviceplan.domain.patient import YEAR, Patient
 from serviceplan.read.follower import AT, Follower, on
-from serviceplan.read.notice_outcomes import SELECT, NoticeFollowing, create_notices, outcomes
+from serviceplan.read.notice_outcomes import (
+    NoticeFollowing,
+    notice_tables,
+    outcomes,
+    select_notices,
+)
 from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, NoticeLine, RecoveryReport
 from serviceplan.read.stored import text_id
 
@@ -29,7 +34,7 @@ class Recovery(NoticeFollowing, Follower):
     """The tables behind the recovery report, and the report for any range of days."""
 
     name = "recovery"
-    schema = 2
+    schema = 3
     notice_table = "rep_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "rep_incidents": """CREATE TABLE IF NOT EXISTS rep_incidents (
@@ -41,7 +46,7 @@ class Recovery(NoticeFollowing, Follower):
         "rep_ledger": """CREATE TABLE IF NOT EXISTS rep_ledger (
             offering_id TEXT PRIMARY KEY, patient_id TEXT, amount TEXT, currency TEXT,
             at_day TEXT)""",
-        "rep_notices": create_notices("rep_notices"),
+        **notice_tables("rep_notices"),
     }
     indexes = (
         "CREATE INDEX IF NOT EXISTS rep_incidents_by_day ON rep_incidents (opened_day)",
@@ -169,13 +174,12 @@ class Recovery(NoticeFollowing, Follower):
 
     def _notices(self, first: date, last: date) -> NoticeLine:
         """Sum up the notices requested in the range (read with the later ones of their visits)."""
-        in_range = "substr(requested_at, 1, 10) BETWEEN ? AND ?"
-        days = (first.isoformat(), last.isoformat())
-        stored = self.db.execute(
-            f"{SELECT} FROM rep_notices WHERE {in_range} OR visit_id IN"  # noqa: S608 (our own SQL)
-            f" (SELECT visit_id FROM rep_notices WHERE {in_range})",
-            days + days,
+        where = (
+            "substr(n.requested_at, 1, 10) BETWEEN ? AND ? OR n.visit_id IN (SELECT visit_id"
+            " FROM rep_notices WHERE substr(requested_at, 1, 10) BETWEEN ? AND ?)"
         )
+        days = (first.isoformat(), last.isoformat())
+        stored = self.db.execute(select_notices(self.notice_table, where), days + days)
         found = outcomes(stored)
         return NoticeLine.of([o for o in found if first <= o.requested_at.date() <= last])
 

@@ -11,7 +11,7 @@ import attrs
 
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice_record import NoticeStatus
-from serviceplan.read.notice_outcomes import FAILED, REPLACED, Outcome
+from serviceplan.read.notice_outcomes import DROPPED, FAILED, Outcome
 
 
 def minutes(span: timedelta) -> int:
@@ -82,13 +82,14 @@ class LimitLine:
 
 @attrs.frozen
 class NoticeLine:
-    """Notices requested in the range, by how they ended; ones a newer estimate replaced apart."""
+    """Notices requested in the range, by how they ended; those dropped are counted apart."""
 
     owed: int = 0
     delivered: int = 0
     failed: int = 0
     """Given up: no channel took it, it expired, or the patient could no longer be reached."""
-    replaced: int = 0
+    dropped: int = 0
+    """Given up with nothing left to tell: a newer estimate replaced it, or its visit moved."""
     failed_tries: int = 0
     """Channel attempts that failed, whether or not a later try got through."""
 
@@ -107,8 +108,8 @@ class NoticeLine:
         """Sum up notice outcomes."""
         ends = Counter(o.outcome for o in outcomes)
         return cls(
-            owed=len(outcomes) - ends[REPLACED], delivered=ends[NoticeStatus.DELIVERED.value],
-            failed=ends[FAILED], replaced=ends[REPLACED],
+            owed=len(outcomes) - ends[DROPPED], delivered=ends[NoticeStatus.DELIVERED.value],
+            failed=ends[FAILED], dropped=ends[DROPPED],
             failed_tries=sum(o.failures for o in outcomes),
         )  # fmt: skip
 
