@@ -307,8 +307,37 @@ def test_delivery_settings_are_checked(bad):
         DeliverySettings(tries=bad)
 
 
-def test_two_workers_racing_for_one_notice_record_it_once(plan, patient, desk, at):
+class Unshared:
+    """A lease that is always free: two workers that ignore each other, to show the race is safe."""
+
+    def acquire(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_second_worker_skips_its_pass_while_the_first_is_on_one(plan, patient, desk, at):
     other = DeliveryWorker(plan)
+
+    class WatchedGateway(Gateway):
+        def after_sending(self, key):  # noqa: ARG002 (the other worker tries meanwhile)
+            assert other.run_once() == Tally()
+
+    gateway = WatchedGateway()
+    plan.plugins.register(gateway, "clinic-sms")
+    key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
+    assert DeliveryWorker(plan).run_once() == Tally(delivered=1)
+    assert gateway.calls == [key]  # the channel saw the notice once
+    assert other.run_once() == Tally()  # its turn now: nothing left
+    assert delivered_keys(plan) == {key: 1}
+
+
+def test_two_workers_racing_without_a_lease_record_a_notice_once(plan, patient, desk, at):
+    other = DeliveryWorker(plan, lease=Unshared())
 
     class RacedGateway(Gateway):
         def after_sending(self, key):  # noqa: ARG002 (the other worker runs meanwhile)
@@ -318,7 +347,7 @@ def test_two_workers_racing_for_one_notice_record_it_once(plan, patient, desk, a
     gateway = RacedGateway()
     plan.plugins.register(gateway, "clinic-sms")
     key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
-    assert DeliveryWorker(plan).run_once() == Tally()  # it lost the race, and knows it
+    assert DeliveryWorker(plan, lease=Unshared()).run_once() == Tally()  # it lost, and knows it
     assert gateway.calls == [key, key]
     assert list(gateway.sent) == [key]
     assert delivered_keys(plan) == {key: 1}

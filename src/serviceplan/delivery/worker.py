@@ -7,6 +7,10 @@ Two positions are kept in the store's tracking table:
   due hold the mark; retries already handled are recognised from the patient's record.
 A channel may still be called twice for one notice (a crash after sending, before saving): it gets
 the same idempotency key both times and answers the second call with its first receipt.
+
+Several workers may follow one store (in several processes, or machines with PostgreSQL): each
+pass holds the store's delivery lease (`serviceplan.delivery.lease`), so they take turns and no
+two hand a channel the same notice at once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from eventsourcing.utils import get_topic
 
 from serviceplan.app.service_plan import ServicePlan
 from serviceplan.delivery.attempt import Attempt, Tally
+from serviceplan.delivery.lease import Lease, lease_for
 from serviceplan.delivery.settings import DeliverySettings
 from serviceplan.domain import checks
 from serviceplan.domain.notice import Receipt
@@ -36,32 +41,55 @@ log = logging.getLogger("serviceplan.delivery")
 
 
 class DeliveryWorker:
-    """Delivers the notices owed in one application's store; run one per store."""
+    """Delivers the notices owed in one application's store; more than one take turns."""
 
-    def __init__(self, plan: ServicePlan, settings: DeliverySettings | None = None) -> None:
+    def __init__(
+        self,
+        plan: ServicePlan,
+        settings: DeliverySettings | None = None,
+        *,
+        lease: Lease | None = None,
+    ) -> None:
         self.plan = plan
         self.settings = settings or DeliverySettings()
+        self.lease = lease_for(plan) if lease is None else lease
         self.requests_position = f"{plan.name}.notice-requests"
         self.retries_position = f"{plan.name}.notice-retries"
         self._requested = get_topic(Patient.NoticeRequested)  # type: ignore[attr-defined]
         self._rescheduled = get_topic(Patient.NoticeRetryScheduled)  # type: ignore[attr-defined]
 
     def run_once(self, now: datetime | None = None) -> Tally:
-        """Try every new request, then every retry that is due; return what was done."""
+        """Try every new request, then every retry that is due; return what was done.
+
+        While another worker of the store is on its pass this one does nothing (an empty tally).
+        """
         at = checks.aware(self.plan.clock() if now is None else now, "now")
         tally = Tally()
-        self.follow_requests(at, tally)
-        self.retry_due(at, tally)
+        if not self.lease.acquire():
+            log.debug("another delivery worker is on its pass; this one waits for the next")
+            return tally
+        try:
+            self.follow_requests(at, tally)
+            self.retry_due(at, tally)
+        finally:
+            self.lease.release()
         return tally
 
     def run(self, stop: threading.Event, *, every: float = 30.0) -> None:
         """Pass over the log every `every` seconds until `stop` is set; a failed pass is logged."""
-        while not stop.is_set():
-            try:
-                self.run_once()
-            except Exception:
-                log.exception("a delivery pass failed; the next one starts where it stopped")
-            stop.wait(every)
+        try:
+            while not stop.is_set():
+                try:
+                    self.run_once()
+                except Exception:
+                    log.exception("a delivery pass failed; the next one starts where it stopped")
+                stop.wait(every)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Give back the delivery lease and what it holds on to (a lock file, a connection)."""
+        self.lease.close()
 
     def follow_requests(self, now: datetime, tally: Tally) -> None:
         """Try each request after the saved position, saving the position with the outcome."""
