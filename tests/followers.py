@@ -4,7 +4,8 @@ A follower (notice delivery, a read model) reads ServicePlan's event log and wri
 together with a tracking record, in one transaction, so after a crash it resumes just after the
 last event it finished. `FollowerProcess` runs any follower entry point (`"module:function"`,
 importable from `tests/`) as its own Python process with the store's settings, kills it without
-warning (SIGKILL) and starts it again; `wait_until` polls for what the test expects.
+warning (SIGKILL) and starts it again; `wait_until` polls for what the test expects, and
+`wait_while_running` too, failing at once with a follower's traceback if it stopped.
 
 `run_ledger` is the follower this module brings: `Ledger` writes one row per event, keyed by
 aggregate id and version, with the event's tracking record. A key written twice is a primary key
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,21 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60, every: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"still not true after {timeout} seconds")
         time.sleep(every)
+
+
+def wait_while_running(
+    condition: Callable[[], bool], processes: Iterable[FollowerProcess], timeout: float = 60
+) -> None:
+    """Poll `condition` while the processes run; on a stop or a timeout, fail with their stderr."""
+    running = list(processes)
+    deadline = time.monotonic() + timeout
+    while not condition():
+        for process in running:
+            assert process.alive, f"{process.target} stopped:\n{process.errors()}"
+        if time.monotonic() > deadline:
+            said = "\n".join(f"{p.target}:\n{p.errors()}" for p in running)
+            raise AssertionError(f"still not true after {timeout} seconds\n{said}")
+        time.sleep(0.05)
 
 
 class EventLedger(PostgresTrackingRecorder):
