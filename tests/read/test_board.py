@@ -9,7 +9,7 @@ from morning import book_morning
 
 from helpers import DAY, at
 from serviceplan import CancellationReason, ContactPoints, PhoneNumber, VisitStatus
-from serviceplan.read import DayBoard
+from serviceplan.read import DayBoard, Views
 
 OFFICE = CancellationReason("prov-hosp")
 
@@ -143,3 +143,20 @@ def test_an_empty_store_has_an_empty_board(board):
     assert board.catch_up() == 0
     assert board.days() == []
     assert board.day(DAY) == []
+
+
+@pytest.mark.usefixtures("morning")
+def test_the_board_keeps_no_phone_numbers_and_shows_them_on_the_call_list_only(
+    plan, desk, tmp_path
+):
+    views = Views(tmp_path / "views.sqlite3")
+    board = DayBoard(plan, views)
+    plan.announce_delay(provider="dr-patel", late_from=at(8), minutes=45, reason="late", by=desk)
+
+    section = patel(board)
+    views.close()
+
+    assert [r.phone for r in section.rows] == ["+15555550100"] * 5 + [None]  # the 11:30 is on time
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("views.sqlite3*"))
+    assert b"+15555550100" not in stored
+    assert b"5555550100" not in stored

@@ -2,12 +2,18 @@
 
 Notices arrive as the patient's events, known by their key; the board keeps each in
 `board_notices` with its visit, and sums them up per visit when it is asked for a day. The
-patient's answer to a delay is the visit's own `ChoiceRecorded`.
+patient's answer to a delay is the visit's own `ChoiceRecorded`. The board keeps no contact
+points: the call list's numbers are read from the patients' records when it is asked for.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
+from uuid import UUID
+
+import attrs
+from eventsourcing.application import AggregateNotFoundError
 
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.provider_day import ProviderDay
@@ -36,15 +42,13 @@ BOOKED = (
     "patient_id._data_", "provider", "start._data_", "visit_type", "length",
     "rescheduled_from._data_",
 )  # fmt: skip
-PHONE = "contact._data_.phone._data_.e164"
-_ROW = """SELECT v.*, p.phone FROM board_visits v LEFT JOIN board_phones p USING (patient_id)"""
 
 
 class DayBoard(DelayProjections, NoticeFollowing, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
-    schema = 3
+    schema = 4
     notice_table = "board_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "board_visits": """CREATE TABLE IF NOT EXISTS board_visits (
@@ -57,8 +61,6 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
         "board_delays": """CREATE TABLE IF NOT EXISTS board_delays (
             delay_id TEXT PRIMARY KEY, provider TEXT, day TEXT, late_from TEXT,
             minutes INTEGER, reason TEXT, announced_at TEXT, resolved_at TEXT)""",
-        "board_phones": """CREATE TABLE IF NOT EXISTS board_phones (
-            patient_id TEXT PRIMARY KEY, phone TEXT)""",
         **notice_tables("board_notices"),
     }
     indexes = (
@@ -158,15 +160,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             ("board_visits", visit_id),
         )
 
-    # -- patients -----------------------------------------------------------------------------
-
-    @on(Patient.Registered, Patient.ContactChanged, reads=(PHONE,))  # type: ignore[attr-defined]
-    def _contact(self, patient_id: str, phone: str | None) -> None:
-        self.write(
-            "INSERT OR REPLACE INTO board_phones VALUES (?, ?)",
-            (patient_id, phone),
-            ("board_phones", patient_id),
-        )
+    # -- the patient's answer -----------------------------------------------------------------
 
     @on(Visit.ChoiceRecorded, reads=("choice._data_",))  # type: ignore[attr-defined]
     def _choice(self, visit_id: str, choice: str) -> None:
@@ -199,7 +193,8 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
 
     def _provider_board(self, provider: str, day: date) -> ProviderBoard:
         cursor = self.db.execute(
-            f"{_ROW} WHERE day = ? AND provider = ?", (day.isoformat(), provider)
+            "SELECT * FROM board_visits WHERE day = ? AND provider = ?",
+            (day.isoformat(), provider),
         )
         columns = [c[0] for c in cursor.description]
         found = [dict(zip(columns, r, strict=True)) for r in cursor]
@@ -208,7 +203,21 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             row_from(values, notices.get(values["visit_id"], Notices())) for values in found
         ]
         rows.sort(key=lambda r: (r.booked_start, r.visit_id))
+        rows = [attrs.evolve(r, phone=self._phone(r.patient_id)) if r.to_call else r for r in rows]
         return ProviderBoard(provider, day, tuple(rows), self._delays(provider, day))
+
+    def _phone(self, patient_id: str) -> str | None:
+        """Return the number to call the patient on, read from their record as it is now.
+
+        The board keeps no contact points: only the call list shows a number, looked up when
+        asked, so the read model's file holds no phone numbers (minimum necessary).
+        """
+        try:
+            patient = cast("Patient", self.plan.repository.get(UUID(patient_id)))
+        except AggregateNotFoundError:
+            return None
+        phone = patient.contact.phone
+        return None if phone is None else phone.e164
 
     def _notices(self, provider: str, day: date) -> dict[str, Notices]:
         where = "n.visit_id IN (SELECT visit_id FROM board_visits WHERE day = ? AND provider = ?)"

@@ -80,6 +80,7 @@ class BoardRow:
     moved_from: str | None = None
     moved_to: str | None = None
     phone: str | None = None
+    """The number to call, on the call list's rows only (looked up when the board is read)."""
     notices: Notices = Notices()
     choice: str | None = None
 
@@ -143,7 +144,7 @@ class ProviderBoard:
 
 
 def row_from(values: dict[str, Any], notices: Notices) -> BoardRow:
-    """Build a board row from a `board_visits` row (joined with the patient's phone)."""
+    """Build a board row from a `board_visits` row and the visit's notices."""
     return BoardRow(
         visit_id=values["visit_id"], patient_id=values["patient_id"],
         visit_type=values["visit_type"],
@@ -152,7 +153,7 @@ def row_from(values: dict[str, Any], notices: Notices) -> BoardRow:
         projected_start=unstamp(values["projected_start"]), delay_id=values["delay_id"],
         checked_in_at=unstamp(values["checked_in_at"]), started_at=unstamp(values["started_at"]),
         completed_at=unstamp(values["completed_at"]), moved_from=values["moved_from"],
-        moved_to=values["moved_to"], phone=values["phone"], notices=notices,
+        moved_to=values["moved_to"], notices=notices,
         choice=values["choice"],
     )  # fmt: skip
 
