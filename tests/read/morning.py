@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from helpers import at
+from helpers import DAY, at
 from serviceplan import ServicePlan, Staff
+from serviceplan.read import DayBoard, ProviderBoard
 
 MORNING = [(8, 0, 30), (8, 30, 20), (8, 50, 60), (9, 50, 20), (10, 10, 30), (11, 30, 15)]
 
@@ -18,3 +19,10 @@ def book_morning(plan: ServicePlan, desk: Staff, patient: UUID) -> list[UUID]:
         )
         for h, m, n in MORNING
     ]
+
+
+def patel(board: DayBoard) -> ProviderBoard:
+    """Catch the board up and return Dr. Patel's section of the day."""
+    board.catch_up()
+    (section,) = board.day(DAY, "dr-patel")
+    return section

@@ -5,29 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from morning import book_morning
+from morning import patel
 
 from helpers import DAY, at
 from serviceplan import CancellationReason, ContactPoints, PhoneNumber, VisitStatus
 from serviceplan.read import DayBoard, Views
 
 OFFICE = CancellationReason("prov-hosp")
-
-
-@pytest.fixture
-def morning(plan, desk, patient):
-    return book_morning(plan, desk, patient)
-
-
-@pytest.fixture
-def board(plan):
-    return DayBoard(plan)
-
-
-def patel(board):
-    board.catch_up()
-    (section,) = board.day(DAY, "dr-patel")
-    return section
 
 
 def test_the_worked_cascade_is_on_the_board(plan, desk, morning, board):

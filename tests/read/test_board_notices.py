@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from morning import book_morning
+from morning import patel
 
 from helpers import DAY, at
 from serviceplan import CancellationReason, Channel, NoticeKind
@@ -13,22 +13,6 @@ from serviceplan.read import DayBoard, Notices, as_of
 
 ANY_HOUR = DeliverySettings(automated=frozenset())
 """No quiet hours nor daily limits, so one patient's whole morning can be texted at 7:40."""
-
-
-@pytest.fixture
-def morning(plan, desk, patient):
-    return book_morning(plan, desk, patient)
-
-
-@pytest.fixture
-def board(plan):
-    return DayBoard(plan)
-
-
-def patel(board):
-    board.catch_up()
-    (section,) = board.day(DAY, "dr-patel")
-    return section
 
 
 def deliver(plan, now):

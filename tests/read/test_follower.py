@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from morning import book_morning
 
 from helpers import DAY, at
 from serviceplan import (
@@ -18,11 +17,6 @@ from serviceplan import (
 )
 from serviceplan.read import AuditTrail, DayBoard, Views
 from serviceplan.read.views import MEMORY
-
-
-@pytest.fixture
-def morning(plan, desk, patient):
-    return book_morning(plan, desk, patient)
 
 
 @pytest.mark.usefixtures("morning")
