@@ -9,7 +9,6 @@ already checked in: they are in the waiting room and hear it at the desk.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -42,26 +41,22 @@ class DeskCall:
 class DelayNotices(Notices):
     """Owed delay notices, recorded in the same transaction as the delay they follow."""
 
-    def _tell_slipped(self, delay: Delay, at: datetime, by: Staff) -> list[Aggregate]:
-        """Owe a notice to each reachable patient whose estimate moved materially.
+    def _tell_slipped(
+        self, delay: Delay, at: datetime, by: Staff, arrived: frozenset[UUID]
+    ) -> list[Aggregate]:
+        """Owe a notice to each reachable patient not yet `arrived` whose estimate moved materially.
 
         Returns the aggregates to save with the delay (patients and the day's notice index).
         """
         day = self._notice_day(at)
         touched: dict[UUID, Patient] = {}
-        for slip in self._not_yet_here(delay.impact.slips):
+        for slip in (s for s in delay.impact.slips if s.visit_id not in arrived):
             patient = touched.get(slip.patient_id) or self._load(
                 Patient, slip.patient_id, PatientNotFound
             )
             if self._tell(patient, slip, day, at, by):
                 touched[patient.id] = patient
         return [*touched.values(), day] if touched else []
-
-    def _not_yet_here(self, slips: Sequence[Slip]) -> list[Slip]:
-        """Return the slips of visits whose patient has not checked in yet."""
-        visits = self._load_many(Visit, [s.visit_id for s in slips], VisitNotFound)
-        here = {v.id for v in visits if v.checked_in_at is not None}
-        return [s for s in slips if s.visit_id not in here]
 
     def _tell(self, patient: Patient, slip: Slip, day: NoticeDay, at: datetime, by: Staff) -> bool:
         told = self._last_told(patient, slip)

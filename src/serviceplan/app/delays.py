@@ -35,13 +35,14 @@ class Delays(Visits, DelayNotices):
         checks.minutes(minutes, "delay", high=MAX_MINUTES)
         day = self.day_of(late_from)
         found = self._find_day(checks.code(provider, "provider"), day)
+        queue = self._queue(found)
         delay = Delay(
             provider=provider, day=day, late_from=late_from, minutes=minutes, reason=reason,
-            impact=self._impact(found, late_from, minutes), at=self._now(now), by=by,
+            impact=self._project(queue, late_from, minutes), at=self._now(now), by=by,
         )  # fmt: skip
         provider_day = found or ProviderDay(provider=provider, day=day)
         provider_day.add_delay(delay.id)
-        told = self._tell_slipped(delay, delay.announced_at, by)
+        told = self._tell_slipped(delay, delay.announced_at, by, _arrived(queue))
         self._save(delay, provider_day, *told)
         return delay.id
 
@@ -52,10 +53,11 @@ class Delays(Visits, DelayNotices):
         """Record a new estimate; the impact is projected again from the day as it is now."""
         delay = self.get_delay(delay_id)
         checks.minutes(minutes, "delay", low=0, high=MAX_MINUTES)
-        impact = self.impact_of(delay.provider, delay.late_from, minutes)
+        queue = self._queue(self._find_day(delay.provider, self.day_of(delay.late_from)))
+        impact = self._project(queue, delay.late_from, minutes)
         at = self._now(now)
         delay.revise(minutes=minutes, impact=impact, at=at, by=by)
-        self._save(delay, *self._tell_slipped(delay, at, by))
+        self._save(delay, *self._tell_slipped(delay, at, by, _arrived(queue)))
 
     @permitted("resolve-delay")
     def resolve_delay(self, delay_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
@@ -71,19 +73,20 @@ class Delays(Visits, DelayNotices):
     def impact_of(self, provider: str, late_from: datetime, minutes: int) -> Impact:
         """Project which of the provider's pending visits slip, and to when."""
         day = self.day_of(late_from)
-        return self._impact(
-            self._find_day(checks.code(provider, "provider"), day), late_from, minutes
-        )
+        queue = self._queue(self._find_day(checks.code(provider, "provider"), day))
+        return self._project(queue, late_from, minutes)
 
-    def _impact(
-        self, provider_day: ProviderDay | None, late_from: datetime, minutes: int
-    ) -> Impact:
-        """Project the delay over the visits on the provider's day (the day read once)."""
-        queue = [
+    def _queue(self, provider_day: ProviderDay | None) -> list[QueuedVisit]:
+        """Return the visits still to happen on the provider's day (the day read once)."""
+        return [
             QueuedVisit(v.id, v.patient_id, v.start, v.length, v.checked_in_at is not None)
             for v in self._visits_on(provider_day)
             if v.is_pending
         ]
+
+    @staticmethod
+    def _project(queue: list[QueuedVisit], late_from: datetime, minutes: int) -> Impact:
+        """Project the delay over the queue."""
         return project(queue, checks.aware(late_from, "late from"), minutes)
 
     def open_delays(self, provider: str, day: date) -> list[Delay]:
@@ -116,3 +119,8 @@ class Delays(Visits, DelayNotices):
                 reason=f"detected: {sign.why}", by=by, now=at,
             )  # fmt: skip
         return sign
+
+
+def _arrived(queue: list[QueuedVisit]) -> frozenset[UUID]:
+    """Return the visits whose patient has checked in: they hear of a delay at the desk."""
+    return frozenset(q.visit_id for q in queue if q.arrived)
