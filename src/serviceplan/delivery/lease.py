@@ -7,13 +7,14 @@ one stopped. A worker killed mid-pass loses its lease with its process: the oper
 closes its lock file, and PostgreSQL ends its session, so the others carry on.
 
 The lease is a PostgreSQL advisory lock on a connection of its own; beside a SQLite file, a
-lock on the file `<database>.delivery-lock`; in memory, a lock shared by the workers of the
-process.
+lock on the file `<database>.delivery-lock` (POSIX `flock`; on Windows the lock covers the
+workers of one process only); in memory, a lock shared by the workers of the process.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import weakref
 from pathlib import Path
@@ -136,7 +137,8 @@ def lease_for(plan: Application[UUID]) -> Lease:
     datastore = getattr(plan.recorder, "datastore", None)
     pool = getattr(datastore, "pool", None)
     db_name = getattr(pool, "db_name", None)
-    if isinstance(db_name, str) and db_name not in MEMORY_DB and "mode=memory" not in db_name:
+    on_file = isinstance(db_name, str) and db_name not in MEMORY_DB and "mode=memory" not in db_name
+    if on_file and sys.platform != "win32":
         return FileLease(Path(f"{db_name}.delivery-lock"))
     kwargs = getattr(pool, "kwargs", None)
     if isinstance(kwargs, dict) and "dbname" in kwargs:
