@@ -1,12 +1,23 @@
-"""A long-lived patient is snapshotted at an interval; loading from a snapshot changes nothing."""
+"""Patients and each day's notice list are snapshotted at an interval; loading from one changes
+nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from eventsourcing.application import project_aggregate
 
-from serviceplan import Channel, ContactPoints, FixedClock, ServicePlan, Staff, memory_store
+from serviceplan import (
+    Channel,
+    ContactPoints,
+    FixedClock,
+    PhoneNumber,
+    ServicePlan,
+    Staff,
+    memory_store,
+)
+from serviceplan.domain.notice_day import notice_day_id
 from serviceplan.store.snapshots import SNAPSHOT_ENV
 
 
@@ -51,7 +62,7 @@ def test_a_loaded_snapshot_goes_on_recording(
     plan.close()
 
 
-def test_only_patients_are_snapshotted(
+def test_only_patients_and_notice_days_are_snapshotted(
     clock: FixedClock, contact: ContactPoints, desk: Staff
 ) -> None:
     plan = ServicePlan({**memory_store(), SNAPSHOT_ENV: "1"}, clock=clock)
@@ -66,4 +77,29 @@ def test_only_patients_are_snapshotted(
 def test_an_interval_of_zero_turns_snapshots_off(store: dict[str, str]) -> None:
     plan = ServicePlan({**store, SNAPSHOT_ENV: "0"})
     assert plan.snapshots is None
+    plan.close()
+
+
+def test_a_days_notice_list_is_snapshotted_once_per_save_that_passes_the_interval(
+    store: dict[str, str], clock: FixedClock, desk: Staff
+) -> None:
+    """A cascade lists five notices in one save: one snapshot of the day, as it then stands."""
+    plan = ServicePlan({**store, SNAPSHOT_ENV: "4"}, clock=clock)
+    start = clock.advance(60)
+    for n in range(5):
+        contact = ContactPoints(PhoneNumber(f"+155555501{n:02d}"))
+        pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
+        plan.give_consent(pid, Channel.SMS, by=desk)
+        plan.book_visit(
+            pid, provider="dr-patel", visit_type="exam", start=start + timedelta(minutes=20 * n),
+            length=20, by=desk,
+        )  # fmt: skip
+    plan.announce_delay(provider="dr-patel", late_from=start, minutes=30, reason="late", by=desk)
+    day = notice_day_id(start.astimezone(plan.settings.timezone).date())
+
+    assert snapshot_versions(plan, day) == [6]  # opened, and five notices listed at once
+    from_snapshot = plan._get(day)  # how every command loads the day
+    from_events = project_aggregate(None, plan.events.get(day))
+    assert vars(from_snapshot) == vars(from_events)
+    assert len(plan.notices_on(start.date())) == 5
     plan.close()

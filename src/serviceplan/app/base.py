@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -22,6 +22,7 @@ from serviceplan.app.clock import Clock, system_clock
 from serviceplan.app.permissions import Permissions
 from serviceplan.app.settings import Settings
 from serviceplan.domain import checks
+from serviceplan.domain.notice_day import NoticeDay
 from serviceplan.domain.patient import Patient
 from serviceplan.errors import ConcurrentUpdate, InvalidInput, NotFound
 from serviceplan.plugins import Plugins, load_plugins
@@ -54,6 +55,7 @@ class Base(Application[UUID]):
         self._extra_transcodings = transcodings
         super().__init__(dict(env) if env is not None else None)
         interval = snapshot_interval(self.env)
+        self._snapshot_every = interval if self.snapshots is not None else 0
         if self.snapshots is not None and interval:
             # eventsourcing reads the intervals from the application when it saves; each
             # application keeps its own, as configured (SERVICEPLAN_SNAPSHOT_INTERVAL).
@@ -142,6 +144,28 @@ class Base(Application[UUID]):
         topic = getattr(first, "originator_topic", None)
         if not isinstance(topic, str) or not issubclass(resolve_topic(topic), cls):
             raise missing(checked)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot patients as eventsourcing does, and a day's notice list once per save.
+
+        A cascade lists thousands of notices on the day in one save; eventsourcing would replay
+        the day for each multiple of the interval it passes. One snapshot of the day as it now
+        stands, when the save passed a multiple, keeps loading it cheap at a fraction the cost.
+        """
+        super()._take_snapshots(processing_event)
+        every = self._snapshot_every
+        if not every or self.snapshots is None:
+            return
+        for aggregate_id, aggregate in processing_event.aggregates.items():
+            if not isinstance(aggregate, NoticeDay):
+                continue
+            versions = [
+                e.originator_version
+                for e in processing_event.events
+                if e.originator_id == aggregate_id
+            ]
+            if versions and (min(versions) - 1) // every != max(versions) // every:
+                self.snapshots.put([Snapshot.take(aggregate)])
 
     def _save(self, *aggregates: Any) -> None:  # noqa: ANN401 (aggregates of any kind)
         """Save the aggregates' new events in one transaction; a lost race becomes typed."""

@@ -46,16 +46,19 @@ class DelayNotices(Notices):
     ) -> list[Aggregate]:
         """Owe a notice to each reachable patient not yet `arrived` whose estimate moved materially.
 
-        Returns the aggregates to save with the delay (patients and the day's notice index).
+        Returns the aggregates to save with the delay (patients and the day's notice index). The
+        patients are read in one query, since a cascade may reach thousands.
         """
+        slips = [s for s in delay.impact.slips if s.visit_id not in arrived]
+        if not slips:
+            return []
+        ids = list(dict.fromkeys(s.patient_id for s in slips))
+        patients = dict(zip(ids, self._load_many(Patient, ids, PatientNotFound), strict=True))
         day = self._notice_day(at)
         touched: dict[UUID, Patient] = {}
-        for slip in (s for s in delay.impact.slips if s.visit_id not in arrived):
-            patient = touched.get(slip.patient_id) or self._load(
-                Patient, slip.patient_id, PatientNotFound
-            )
-            if self._tell(patient, slip, day, at, by):
-                touched[patient.id] = patient
+        for slip in slips:
+            if self._tell(patients[slip.patient_id], slip, day, at, by):
+                touched[slip.patient_id] = patients[slip.patient_id]
         return [*touched.values(), day] if touched else []
 
     def _tell(self, patient: Patient, slip: Slip, day: NoticeDay, at: datetime, by: Staff) -> bool:
