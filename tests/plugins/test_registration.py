@@ -105,3 +105,12 @@ def test_the_testing_plugin_registers_a_plugin_for_one_test(plan_with_plugin, se
 
 def test_and_takes_it_away_after(serviceplan_plan):
     assert serviceplan_plan.plugins.first_slot_of_morning("dr-patel", TUESDAY).start.hour == 8
+
+
+def test_a_plugin_without_a_name_is_named_after_its_class_not_a_number():
+    plan = ServicePlan(memory_store(), plugins=[EarlyBird(), EarlyBird()], entry_points=False)
+    names = [plan.plugins.manager.get_name(p) for p in plan.plugins.manager.get_plugins()]
+
+    assert {"EarlyBird", "EarlyBird-2"} <= set(names)
+    assert not any(name.isdigit() for name in names)
+    assert plan.plugins.register(EarlyBird()) == "EarlyBird-3"

@@ -38,6 +38,22 @@ class PluginManager(pluggy.PluginManager):
                 )  # fmt: skip
         return opts
 
+    def get_canonical_name(self, plugin: object) -> str:
+        """Name a plugin by its `__name__`, else by its class (`Gateway`, `Gateway-2`...).
+
+        pluggy would name an instance by `id()`: a number that changes every run, and that a
+        receipt would carry into the record as the notice's `via`.
+        """
+        name = getattr(plugin, "__name__", None)
+        if isinstance(name, str):
+            return name
+        base, n = type(plugin).__qualname__, 1
+        candidate = base
+        while (held := self.get_plugin(candidate)) is not None and held is not plugin:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
     def register(self, plugin: object, name: str | None = None) -> str | None:
         """Register `plugin` after checking each of its hooks is a known `serviceplan_*` hook."""
         for attr in dir(plugin):
