@@ -1,6 +1,7 @@
 """The `serviceplan` command line: the demo day, the read models, and the whole history.
 
-Commands: demo, board, incidents, report, audit, export and replay.
+Commands: demo, board, incidents, report, audit, export and replay; deliver and follow run the
+followers (notice delivery, the read models) as processes of their own.
 
 Exit codes: 0 when all went well, 1 when the clinic's rules refused something, 2 for bad usage or
 a bad input file.
@@ -15,6 +16,7 @@ import click
 
 from serviceplan.cli.commands import audit, board, incidents
 from serviceplan.cli.demo_command import demo
+from serviceplan.cli.follow_commands import deliver, follow
 from serviceplan.cli.history_commands import export, replay
 from serviceplan.cli.report_command import report
 from serviceplan.cli.session import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
@@ -33,7 +35,7 @@ def cli() -> None:
     """
 
 
-for command in (demo, board, incidents, report, audit, export, replay):
+for command in (demo, board, incidents, report, audit, export, replay, deliver, follow):
     cli.add_command(command)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -75,14 +75,26 @@ class DeliveryWorker:
             self.lease.release()
         return tally
 
-    def run(self, stop: threading.Event, *, every: float = 30.0) -> None:
-        """Pass over the log every `every` seconds until `stop` is set; a failed pass is logged."""
+    def run(
+        self,
+        stop: threading.Event,
+        *,
+        every: float = 30.0,
+        after_pass: Callable[[Tally], None] | None = None,
+    ) -> None:
+        """Pass over the log every `every` seconds until `stop` is set; a failed pass is logged.
+
+        `after_pass` is told each pass's tally (a command line prints it).
+        """
         try:
             while not stop.is_set():
                 try:
-                    self.run_once()
+                    tally = self.run_once()
                 except Exception:
                     log.exception("a delivery pass failed; the next one starts where it stopped")
+                else:
+                    if after_pass is not None:
+                        after_pass(tally)
                 stop.wait(every)
         finally:
             self.close()
