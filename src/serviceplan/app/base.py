@@ -150,7 +150,7 @@ class Base(Application[UUID]):
 
         A cascade lists thousands of notices on the day in one save; eventsourcing would replay
         the day for each multiple of the interval it passes. One snapshot of the day as it now
-        stands, when the save passed a multiple, keeps loading it cheap at a fraction the cost.
+        stands, taken when the save passed a multiple, keeps the next load cheap.
         """
         super()._take_snapshots(processing_event)
         every = self._snapshot_every
@@ -165,7 +165,8 @@ class Base(Application[UUID]):
                 if e.originator_id == aggregate_id
             ]
             if versions and (min(versions) - 1) // every != max(versions) // every:
-                self.snapshots.put([Snapshot.take(aggregate)])
+                taker = getattr(type(aggregate), "Snapshot", self.snapshot_class) or Snapshot
+                self.snapshots.put([taker.take(aggregate)])
 
     def _save(self, *aggregates: Any) -> None:  # noqa: ANN401 (aggregates of any kind)
         """Save the aggregates' new events in one transaction; a lost race becomes typed."""

@@ -74,16 +74,20 @@ def decide(  # noqa: PLR0913 (the facts a decision rests on)
 def stale_now(
     patient: Patient, record: NoticeRecord, now: datetime, visit: VisitStatus | None
 ) -> GiveUp | None:
-    """Return why the notice should no longer go out at all, if it should not."""
+    """Return why the notice should no longer go out at all, if it should not.
+
+    Nothing left to tell (dropped) is checked first, as the read models count it: a notice
+    replaced or about a visit gone is dropped whatever else is true of it.
+    """
     notice = record.notice
     if notice.kind in AHEAD_OF_VISIT and visit in GONE:
         return GiveUp("its visit was moved or cancelled", dropped=True)
+    if superseded(patient, record):
+        return GiveUp("a newer estimate for the same visit replaced it", dropped=True)
     if not patient.can_reach(notice.channel):
         return GiveUp(f"the patient cannot be reached on {notice.channel.value} any more")
     if notice.expires is not None and now >= notice.expires:
         return GiveUp("it expired before it could go out")
-    if superseded(patient, record):
-        return GiveUp("a newer estimate for the same visit replaced it", dropped=True)
     return None
 
 
