@@ -424,3 +424,18 @@ def test_a_preparation_for_a_visit_moved_before_it_went_out_is_dropped_and_owed_
     assert plan.get_visit(moved).flagged_long is not None
     assert (owed.notice.visit_id, owed.notice.when) == (moved, thursday)
     assert owed.due == thursday - timedelta(hours=24)
+
+
+@pytest.mark.usefixtures("visit")
+def test_a_replaced_estimate_is_dropped_even_once_it_has_expired(plan, patient, desk, worker, at):
+    """Both estimates for the 14:00 have passed by 16:00: the older is dropped, the newer failed."""
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(14), minutes=30, reason="late", by=desk
+    )
+    plan.revise_delay(delay, minutes=60, by=desk)
+
+    assert worker.run_once(at(16)) == Tally(given_up=1, dropped=1)
+
+    older, newer = plan.get_patient(patient).notices
+    assert older.note == "a newer estimate for the same visit replaced it"
+    assert newer.note == "it expired before it could go out"
