@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,7 @@ from serviceplan import (
     sqlite_store,
 )
 from serviceplan.__main__ import main
+from serviceplan.cli import follow_commands
 from serviceplan.read import DayBoard, Views
 
 
@@ -102,3 +107,82 @@ def test_read_models_of_a_store_that_is_no_sqlite_file_need_a_file_of_their_own(
     code, out, _ = run(capsys, "follow", "--once", "--views", str(tmp_path / "views.sqlite3"))
     assert code == 0
     assert out.startswith("0 events applied")
+
+
+def board_position(store: Path) -> int:
+    """Read the board's position from the store's file, on a connection of this thread's own."""
+    with closing(sqlite3.connect(store, timeout=10)) as db:
+        try:
+            found = db.execute(
+                "SELECT position FROM serviceplan_positions WHERE follower = 'board'"
+            ).fetchone()
+        except sqlite3.OperationalError:  # the follower has not made its table yet
+            return 0
+    return int(found[0]) if found else 0
+
+
+def stop_when(monkeypatch, condition) -> threading.Event:
+    """In place of Ctrl-C: stop the running command once `condition` holds (or after 60 s)."""
+    stop = threading.Event()
+    monkeypatch.setattr(follow_commands, "stopped_by_signals", lambda: stop)
+
+    def watch() -> None:
+        try:
+            wait_until(condition, timeout=60)
+        finally:
+            stop.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    return stop
+
+
+def test_delivery_passes_go_on_until_stopped_and_print_only_what_they_did(
+    store, monkeypatch, capsys
+):
+    plan = ServicePlan(sqlite_store(store), settings=Settings(timezone=CLINIC_ZONE))
+    stop_when(monkeypatch, lambda: not plan.notices_owed())
+
+    code, out, _ = run(capsys, "deliver", "--db", str(store), "--every", "0.05")
+
+    assert code == 0
+    assert out.splitlines() == [
+        "delivering, a pass every 0.05 s; stop with Ctrl-C",
+        "1 delivered, 0 failed tries, 0 waiting, 0 handed to the desk, 0 dropped",
+        "stopped",
+    ]
+    plan.close()
+
+
+def test_follow_passes_go_on_until_stopped_and_apply_what_is_new(store, desk, monkeypatch, capsys):
+    plan = ServicePlan(sqlite_store(store), settings=Settings(timezone=CLINIC_ZONE))
+    before = plan.event_count
+    patient = plan.notices_owed()[0].notice.patient_id
+
+    def owe_another() -> None:
+        wait_until(lambda: board_position(store) == before, timeout=60)
+        plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, key="second", by=desk)
+
+    threading.Thread(target=owe_another, daemon=True).start()
+    stop_when(monkeypatch, lambda: board_position(store) == plan.event_count > before)
+
+    code, out, _ = run(capsys, "follow", "--db", str(store), "--every", "0.05")
+
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == f"{before} events applied; the read models are at {before}"
+    assert plan.event_count > before
+    assert lines[-2].endswith(f"events applied; the read models are at {plan.event_count}")
+    assert lines[-1] == "stopped"
+    plan.close()
+
+
+def test_ctrl_c_or_sigterm_stops_the_pass_loop_after_the_pass_under_way():
+    saved = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        stop = follow_commands.stopped_by_signals()
+        assert not stop.is_set()
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert stop.wait(5)
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
