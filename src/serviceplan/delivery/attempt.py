@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from uuid import UUID
 
 import attrs
 
@@ -21,7 +22,7 @@ from serviceplan.domain.notice import AHEAD_OF_VISIT, Receipt
 from serviceplan.domain.notice_record import NoticeRecord
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.staff import SYSTEM, Staff
-from serviceplan.domain.visit import VisitStatus
+from serviceplan.domain.visit import Visit, VisitStatus
 from serviceplan.plugins.calls import plugin_label
 from serviceplan.plugins.records import Envelope
 
@@ -65,6 +66,7 @@ class Attempt:
         self.plan = plan
         self.settings = settings
         self.tally = tally
+        self._visits: dict[UUID, Visit] = {}
 
     def run(self, patient: Patient, record: NoticeRecord, now: datetime) -> Receipt | None:
         """Act on the notice as the rules decide; return the receipt if a channel took it."""
@@ -85,7 +87,13 @@ class Attempt:
         notice = record.notice
         if notice.visit_id is None or notice.kind not in AHEAD_OF_VISIT:
             return None
-        return self.plan.get_visit(notice.visit_id).status
+        return self._visit(notice.visit_id).status
+
+    def _visit(self, visit_id: UUID) -> Visit:
+        """Return the notice's visit, read once for the rules and the envelope both."""
+        if visit_id not in self._visits:
+            self._visits[visit_id] = self.plan.get_visit(visit_id)
+        return self._visits[visit_id]
 
     def record_receipt(self, patient: Patient, receipt: Receipt, now: datetime) -> None:
         """Record a delivery (also one a channel confirmed before a lost race to save it)."""
@@ -120,7 +128,7 @@ class Attempt:
         notice = record.notice
         preparation, entry = None, None
         if notice.visit_id is not None and notice.channel in text.DETAILED:
-            visit = self.plan.get_visit(notice.visit_id)
+            visit = self._visit(notice.visit_id)
             preparation = self.plan.plugins.preparation(visit.visit_type, patient.language)
             entry = appointment(self.plan, visit)
         words = text.compose(notice, self.settings, self.plan.settings.timezone, preparation)
