@@ -24,9 +24,12 @@ demo: $(VENV)/.core
 	$(BIN)/python -m serviceplan demo --db .serviceplan/demo.sqlite3
 
 # The docs build strictly first (no broken links or references); then the suite, with every
-# code example in docs/ and README.md run as a test.
+# code example in docs/ and README.md run as a test; then the docs, the command line and the
+# read side again with the system clock a year ahead, so no test depends on today's date.
 test: docs
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --year-ahead --no-cov -q -p no:cacheprovider \
+		tests/docs tests/cli tests/acceptance tests/read
 
 docs: $(VENV)/.dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, settings
 
 from helpers import CLINIC_ZONE, at
@@ -28,6 +30,25 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=30)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+YEAR_AHEAD = timedelta(days=366)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--year-ahead",
+        action="store_true",
+        help="run with the system clock a year (366 days) ahead: no test may depend on today",
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _year_ahead(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With --year-ahead, the whole session runs a year from now (`make test` does it once)."""
+    if not request.config.getoption("--year-ahead"):
+        yield
+        return
+    with time_machine.travel(datetime.now(tz=UTC) + YEAR_AHEAD, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from click import formatting
 from click.testing import CliRunner
+from docs_moment import at_docs_moment
 
 from serviceplan.cli import main
 
@@ -92,8 +93,8 @@ def prepare(folder: Path) -> None:
 
 
 def execute(argv: list[str]) -> tuple[int, str]:
-    """Run `serviceplan` in this process as a terminal-less user would; return code and output."""
-    with CliRunner().isolation(env=ENV) as (_, _, output):
+    """Run `serviceplan` as a terminal-less user would, at the docs' moment; return code, output."""
+    with at_docs_moment(), CliRunner().isolation(env=ENV) as (_, _, output):
         formatting.FORCED_WIDTH = None  # the runner forces 80; a pipe gives click its default
         code = main(argv)
         return code, output.getvalue().decode()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from docs_moment import at_docs_moment
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
@@ -77,7 +78,7 @@ def test_the_examples_on_this_page_run(page, tmp_path, monkeypatch):
         number += 1
         printed = io.StringIO()
         try:
-            with contextlib.redirect_stdout(printed):
+            with at_docs_moment(), contextlib.redirect_stdout(printed):
                 exec(compile(fence.text, f"{page.name} example {number}", "exec"), namespace)  # noqa: S102
         except Exception as error:  # noqa: BLE001 (report which example broke, then fail)
             pytest.fail(f"{page.name} example {number} failed: {error!r}")
