@@ -1,7 +1,8 @@
 """Histories written by earlier versions load unchanged; shapes change only with a version.
 
-The files here were exported by the version in their name and are never edited. When an event
-class changes shape, it gets a higher `class_version` and an upcaster, and
+The files here were exported by the version in their name and are never edited, and each has
+beside it what its board, incidents, report and audit trails showed then (`record_views.py`).
+When an event class changes shape, it gets a higher `class_version` and an upcaster, and
 `record_schema.py` records the new version; see docs/operations.md, "Upgrades".
 """
 
@@ -14,7 +15,8 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from record_schema import FINGERPRINTS, current_schema, histories, topics
+from record_schema import FINGERPRINTS, current_schema, histories, replayed, topics
+from views_of import views_of
 
 from serviceplan import IncidentStatus, OfferingStatus, ServicePlan
 from serviceplan.store.history import export_history, import_history
@@ -80,3 +82,11 @@ def test_every_recorded_event_class_has_a_stored_history() -> None:
 
 def test_every_versioned_class_has_its_upcasters() -> None:
     assert missing_upcasters([*event_classes(), *aggregate_classes()]) == []
+
+
+@pytest.mark.parametrize("path", histories(), ids=lambda p: p.name)
+def test_a_stored_history_shows_what_it_showed_when_recorded(path: Path) -> None:
+    recorded = path.with_suffix(".views.json")
+    assert recorded.exists(), "record what it shows: run tests/histories/record_views.py"
+    expected = json.loads(recorded.read_text(encoding="utf8"))
+    assert views_of(replayed(path), path) == expected

@@ -1,0 +1,86 @@
+"""Record this version's demo day and property stories, and what every history shows.
+
+    .venv/bin/python tests/histories/record_views.py
+
+Run by hand, with the code of the version in the files' names, before that code changes. It
+writes `<version>-demo-day.jsonl` (the demo's SQLite day, seed 1) and `<version>-stories.jsonl`
+(one life of each record from the property stories: the 25th seeded example) unless they are
+there, then `<history>.views.json` for each history without one. Recorded files are never edited.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "properties")]
+
+from clinic_day import ZONE  # noqa: E402
+from record_schema import histories, replayed  # noqa: E402
+from views_of import views_of  # noqa: E402
+
+from serviceplan import ServicePlan, Settings, memory_store, sqlite_store  # noqa: E402
+from serviceplan.store.history import export_history  # noqa: E402
+
+STORY_SEED = 20261204
+
+
+def write_demo_day(target: Path) -> None:
+    from serviceplan import demo  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "demo.sqlite3"
+        demo.run(db, say=lambda _: None).close()
+        plan = ServicePlan(sqlite_store(db), settings=Settings(timezone=ZONE), entry_points=False)
+        with target.open("w", encoding="utf8") as out:
+            export_history(plan, out)
+        plan.close()
+
+
+def write_stories(target: Path) -> None:
+    from clinic_stories import EVERY_STORY  # noqa: PLC0415
+    from hypothesis import HealthCheck, given, seed, settings  # noqa: PLC0415
+
+    told: list[list[object]] = []
+
+    @seed(STORY_SEED)
+    @settings(max_examples=25, database=None, suppress_health_check=list(HealthCheck))
+    @given(EVERY_STORY)
+    def tell(stories: tuple[list[object], ...]) -> None:
+        told[:] = list(stories)
+
+    random.seed(STORY_SEED)
+    tell()
+    plan = ServicePlan(memory_store(), settings=Settings(timezone=ZONE), entry_points=False)
+    for events in told:
+        plan.events.put(events)
+    with target.open("w", encoding="utf8") as out:
+        export_history(plan, out)
+
+
+def main() -> int:
+    now = f"v{version('serviceplan')}"
+    for name, write in (
+        (f"{now}-demo-day.jsonl", write_demo_day),
+        (f"{now}-stories.jsonl", write_stories),
+    ):
+        if not (HERE / name).exists():
+            write(HERE / name)
+            sys.stdout.write(f"recorded: {name}\n")
+    for history in histories():
+        views = history.with_suffix(".views.json")
+        if views.exists():
+            continue
+        shown = views_of(replayed(history), history)
+        views.write_text(json.dumps(shown, indent=1, sort_keys=True) + "\n", encoding="utf8")
+        sys.stdout.write(f"recorded: {views.name}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
