@@ -96,7 +96,7 @@ def test_a_whole_day_with_all_seven_plays(plan, clock, desk, manager, patient, s
     # The day's notices went out within the rules, and the record tells all of it.
     clock.set(at(17, 30))
     worker.run_once()
-    kinds = {r.notice.kind for r in plan.get_patient(patient).notices}
+    kinds = {r.notice.kind for r in plan.notices_of(patient)}
     assert {NoticeKind.PREPARATION, NoticeKind.DELAY} <= kinds
     assert plan.get_patient(patient).can_reach(Channel.SMS)
     assert plan.get_visit(morning[3]).status is VisitStatus.RESCHEDULED

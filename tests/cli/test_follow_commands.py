@@ -175,7 +175,7 @@ def test_follow_passes_go_on_until_stopped_and_apply_what_is_new(store, desk, mo
 
     lines = out.splitlines()
     assert code == 0
-    assert lines[0] == f"{before} events applied; the read models are at {before}"
+    assert lines[0].endswith(f"events applied; the read models are at {before}")
     assert plan.event_count > before
     assert lines[-2].endswith(f"events applied; the read models are at {plan.event_count}")
     assert lines[-1] == "stopped"

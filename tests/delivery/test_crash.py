@@ -19,8 +19,8 @@ from serviceplan import (
     ContactPoints,
     FixedClock,
     NoticeKind,
+    NoticeRecord,
     NoticeStatus,
-    Patient,
     PhoneNumber,
     ServicePlan,
     Settings,
@@ -88,7 +88,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_each_notice_once(tmp_path
     assert sorted(lines(outbox)) == sorted(owed)  # none undelivered, none sent twice
     assert Counter(lines(calls))[sent_before[-1]] == 2  # the kill fell between send and save
     plan = open_plan(db)
-    topic = get_topic(Patient.NoticeDelivered)
+    topic = get_topic(NoticeRecord.Delivered)
     delivered = plan.recorder.select_notifications(1, 1000, topics=[topic])
     keys = Counter(plan.mapper.to_domain_event(n).receipt.key for n in delivered)
     assert keys == dict.fromkeys(owed, 1)  # and each delivery recorded once

@@ -63,5 +63,5 @@ def test_a_notice_goes_out_once_from_postgres(postgres_env, desk):
     key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
     assert DeliveryWorker(plan).run_once() == Tally(delivered=1)
     assert DeliveryWorker(plan).run_once() == Tally()
-    assert plan.get_notice(patient, key).status is NoticeStatus.DELIVERED
+    assert plan.get_notice(key).status is NoticeStatus.DELIVERED
     plan.close()

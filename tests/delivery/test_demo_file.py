@@ -32,13 +32,13 @@ def test_the_demo_day_replays_and_its_rescheduled_patient_gets_a_heads_up(tmp_pa
         moved.patient_id, kind=NoticeKind.HEADS_UP, visit_id=moved.id, by=demo.DESK
     )
     assert DeliveryWorker(plan).run_once() == Tally(given_up=1)
-    assert "limit of 1 a day" in plan.get_notice(moved.patient_id, texted).note
+    assert "limit of 1 a day" in plan.get_notice(texted).note
     plan.give_consent(moved.patient_id, Channel.EMAIL, by=demo.DESK)
     key = plan.request_notice(
         moved.patient_id, kind=NoticeKind.HEADS_UP, visit_id=moved.id, channel=Channel.EMAIL,
         by=demo.DESK,
     )  # fmt: skip
     assert DeliveryWorker(plan).run_once() == Tally(delivered=1)
-    assert plan.get_notice(moved.patient_id, key).status is NoticeStatus.DELIVERED
+    assert plan.get_notice(key).status is NoticeStatus.DELIVERED
     console = plan.plugins.manager.get_plugin("serviceplan.console")
     assert "your appointment on Tue Dec 1 at 13:00" in console.outbox[0].text

@@ -12,8 +12,8 @@ from serviceplan import (
     EmailAddress,
     Notice,
     NoticeKind,
+    NoticeRecord,
     NoticeStatus,
-    Patient,
     PhoneNumber,
     Receipt,
     Staff,
@@ -33,13 +33,13 @@ def test_a_heads_up_for_a_visit_is_owed_at_once_and_expires_when_the_visit_start
 ):
     before = plan.event_count
     key = plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=visit, by=desk)
-    record = plan.get_notice(patient, key)
+    record = plan.get_notice(key)
     assert record.status is NoticeStatus.OWED
     assert record.notice.channel is Channel.SMS
     assert record.notice.when == at(14)
     assert record.notice.expires == at(14)
     assert record.due == at(10)
-    assert plan.event_count == before + 3  # NoticeRequested; the day's list opened, listed
+    assert plan.event_count == before + 1  # the notice's own record, nothing else
     assert [r.key for r in plan.notices_owed()] == [key]
 
 
@@ -47,17 +47,29 @@ def test_a_follow_up_after_a_visit_does_not_expire_with_it(plan, patient, visit,
     key = plan.request_notice(
         patient, kind=NoticeKind.FOLLOW_UP, visit_id=visit, not_before=at(16), by=desk
     )
-    notice = plan.get_notice(patient, key).notice
+    notice = plan.get_notice(key).notice
     assert (notice.when, notice.expires, notice.not_before) == (None, None, at(16))
 
 
-def test_the_same_notice_requested_twice_is_owed_once(plan, patient, visit, desk):
-    key = plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=visit, by=desk)
+def test_the_same_key_requested_twice_is_owed_once(plan, patient, visit, desk):
+    key = plan.request_notice(
+        patient, kind=NoticeKind.HEADS_UP, visit_id=visit, key="heads-up-1", by=desk
+    )
     before = plan.event_count
-    again = plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=visit, by=desk)
+    again = plan.request_notice(
+        patient, kind=NoticeKind.HEADS_UP, visit_id=visit, key="heads-up-1", by=desk
+    )
     assert again == key
     assert plan.event_count == before
-    assert len(plan.get_patient(patient).notices) == 1
+    assert len(plan.notices_of(patient)) == 1
+
+
+def test_a_key_names_one_request_not_one_text(plan, patient, visit, desk):
+    """Two requests without a key are two notices, though they would say the same words."""
+    first = plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=visit, by=desk)
+    second = plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=visit, by=desk)
+    assert first != second
+    assert [r.key for r in plan.notices_of(patient)] == [first, second]
 
 
 def test_a_key_used_for_another_notice_is_refused(plan, patient, visit, desk, at):
@@ -91,10 +103,10 @@ def test_no_notice_where_the_patient_has_no_address(plan, desk):
         by=desk,
     )
     plan.give_consent(patient, Channel.EMAIL, by=desk)
-    aggregate = plan.get_patient(patient)
-    notice = Notice("k-2", NoticeKind.FOLLOW_UP, patient, Channel.SMS)
+    before = plan.event_count
     with pytest.raises(NoticeRefused):
-        aggregate.request_notice(notice, plan.clock(), desk)
+        plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, channel=Channel.SMS, by=desk)
+    assert plan.event_count == before
 
 
 def test_bad_requests_record_nothing(plan, patient, visit, desk, at):
@@ -119,47 +131,43 @@ def test_bad_requests_record_nothing(plan, patient, visit, desk, at):
     assert plan.event_count == before
 
 
-def test_a_notice_is_for_its_own_patient(plan, patient, desk):
-    aggregate = plan.get_patient(patient)
-    with pytest.raises(InvalidInput, match="for this patient"):
-        aggregate.request_notice(
-            Notice("k-3", NoticeKind.FOLLOW_UP, uuid4(), Channel.SMS), plan.clock(), desk
-        )
+def test_a_record_is_made_of_a_notice(at, desk):
+    with pytest.raises(InvalidInput, match="must be a Notice"):
+        NoticeRecord.request("k-3", at(10), desk)
 
 
 def test_a_settled_notice_takes_no_more_outcomes(plan, patient, desk, at):
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
-    aggregate = plan.get_patient(patient)
-    aggregate.record_delivery(Receipt(key, "gateway", "msg-1"), at(10, 1), desk)
+    record = plan.get_notice(key)
+    record.record_delivery(Receipt(key, "gateway", "msg-1"), at(10, 1), desk)
     with pytest.raises(NotAllowedNow):
-        aggregate.record_failure(key, "gateway", "late error", at(10, 2), desk)
+        record.record_failure("gateway", "late error", at(10, 2), desk)
     with pytest.raises(NotAllowedNow):
-        aggregate.give_up_notice(key, "too late", at(10, 2), desk)
+        record.give_up("too late", at(10, 2), desk)
     with pytest.raises(NoticeNotFound):
-        aggregate.schedule_notice("no-such-key", at(11), "retry", at(10, 2), desk)
+        plan.get_notice("no-such-key")
 
 
 def test_outcomes_are_checked(plan, patient, desk, at):
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
-    aggregate = plan.get_patient(patient)
+    record = plan.get_notice(key)
     with pytest.raises(InvalidInput, match="receipt"):
-        aggregate.record_delivery("msg-1", at(10, 1), desk)
+        record.record_delivery("msg-1", at(10, 1), desk)
     with pytest.raises(InvalidInput, match="receipt"):
-        aggregate.notice(key).delivered(Receipt("other-key", "gateway", "m"), at(10, 1))
+        record.record_delivery(Receipt("other-key", "gateway", "m"), at(10, 1), desk)
     with pytest.raises(InvalidInput, match="after the moment"):
-        aggregate.schedule_notice(key, at(9), "retry", at(10, 1), desk)
+        record.schedule_retry(at(9), "retry", at(10, 1), desk)
     with pytest.raises(InvalidInput, match="staff"):
-        aggregate.give_up_notice(key, "no", at(10, 1), "desk-ana")
+        record.give_up("no", at(10, 1), "desk-ana")
 
 
 def test_notices_round_trip_through_the_store(plan, patient, visit, desk):
     key = plan.request_notice(patient, kind=NoticeKind.PREPARATION, visit_id=visit, by=desk)
-    aggregate = plan.get_patient(patient)
-    aggregate.schedule_notice(key, plan.clock().replace(hour=11), "quiet", plan.clock(), desk)
-    plan.save(aggregate)
-    stored = plan.repository.get(patient)
-    assert isinstance(stored, Patient)
-    assert stored.notices == aggregate.notices
+    record = plan.get_notice(key)
+    record.schedule_retry(plan.clock().replace(hour=11), "quiet", plan.clock(), desk)
+    plan.record(record)
+    stored = plan.get_notice(key)
+    assert (stored.notice, stored.due, stored.note) == (record.notice, record.due, "quiet")
 
 
 def test_the_day_lists_its_notices_in_order(plan, patient, visit, desk, at):
@@ -183,4 +191,4 @@ def test_notice_keys_are_stable_and_say_their_kind():
 def test_every_outcome_names_its_actor(plan, patient, desk):
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
     with pytest.raises(InvalidInput):
-        plan.get_patient(patient).record_failure(key, "gw", "e", plan.clock(), Staff)
+        plan.get_notice(key).record_failure("gw", "e", plan.clock(), Staff)

@@ -19,8 +19,8 @@ from serviceplan import (
     Channel,
     ContactPoints,
     NoticeKind,
+    NoticeRecord,
     NoticeStatus,
-    Patient,
     PhoneNumber,
     ServicePlan,
     Settings,
@@ -33,13 +33,13 @@ from serviceplan.plugins import DISABLE
 
 
 def events(plan: ServicePlan, name: str) -> list:
-    topic = get_topic(getattr(Patient, name))
+    topic = get_topic(getattr(NoticeRecord, name))
     found = plan.recorder.select_notifications(1, 10_000, topics=[topic])
     return [plan.mapper.to_domain_event(n) for n in found]
 
 
 def delivered_keys(plan: ServicePlan) -> Counter[str]:
-    return Counter(e.receipt.key for e in events(plan, "NoticeDelivered"))
+    return Counter(e.receipt.key for e in events(plan, "Delivered"))
 
 
 def test_a_notice_goes_out_after_the_save_and_only_once(plan, patient, visit, desk, worker, outbox):
@@ -48,7 +48,7 @@ def test_a_notice_goes_out_after_the_save_and_only_once(plan, patient, visit, de
     assert worker.run_once() == Tally(delivered=1)
     assert [e.key for e in outbox] == [key]
     assert outbox[0].to == "+15555550100"
-    record = plan.get_notice(patient, key)
+    record = plan.get_notice(key)
     assert record.status is NoticeStatus.DELIVERED
     assert record.receipt.via == "serviceplan.console"
     assert worker.run_once() == Tally()
@@ -63,7 +63,7 @@ def test_a_clinic_channel_is_used_instead_of_the_console(plan, patient, desk, wo
     worker.run_once()
     assert list(gateway.sent) == [key]
     assert outbox == []
-    assert plan.get_notice(patient, key).receipt.via == "clinic-sms"
+    assert plan.get_notice(key).receipt.via == "clinic-sms"
 
 
 def test_a_failing_channel_is_retried_with_backoff_then_handed_to_the_desk(
@@ -73,25 +73,25 @@ def test_a_failing_channel_is_retried_with_backoff_then_handed_to_the_desk(
     worker = DeliveryWorker(plan, DeliverySettings(tries=3, backoff_minutes=5))
     key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
     assert worker.run_once() == Tally(failed=1, waiting=1)
-    assert plan.get_notice(patient, key).due == at(10, 5)
+    assert plan.get_notice(key).due == at(10, 5)
     clock.set(at(10, 4))
     assert worker.run_once() == Tally()
     clock.set(at(10, 5))
     assert worker.run_once() == Tally(failed=1, waiting=1)
-    assert plan.get_notice(patient, key).due == at(10, 15)
+    assert plan.get_notice(key).due == at(10, 15)
     clock.set(at(10, 15))
     assert worker.run_once() == Tally(failed=1, given_up=1)
-    record = plan.get_notice(patient, key)
+    record = plan.get_notice(key)
     assert record.status is NoticeStatus.GIVEN_UP
     assert record.note == "no channel took it in 3 tries (last: ConnectionError)"
     assert plan.notices_given_up() == [record]
     assert plan.notices_owed() == []
     assert outbox == []  # the console never stands in for a clinic's failing channel
-    failures = events(plan, "NoticeFailed")
+    failures = events(plan, "Failed")
     assert [(f.via, f.error.split(":")[0]) for f in failures] == [
         ("clinic-sms", "ConnectionError")
     ] * 3
-    assert [e.reason for e in events(plan, "NoticeRetryScheduled")] == ["retry after a failure"] * 2
+    assert [e.reason for e in events(plan, "RetryScheduled")] == ["retry after a failure"] * 2
     assert "+15555550100" not in caplog.text  # the gateway's error named the number; the log not
 
 
@@ -101,8 +101,8 @@ def test_each_channel_is_tried_in_its_own_try(plan, patient, desk, worker, at):
     plan.plugins.register(down, "main-sms")  # registered last, so tried first
     key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
     assert worker.run_once() == Tally(delivered=1, failed=1)
-    assert [f.via for f in events(plan, "NoticeFailed")] == ["main-sms"]
-    assert plan.get_notice(patient, key).receipt.via == "backup-sms"
+    assert [f.via for f in events(plan, "Failed")] == ["main-sms"]
+    assert plan.get_notice(key).receipt.via == "backup-sms"
     assert down.calls == backup.calls == [key]
 
 
@@ -114,7 +114,7 @@ def test_a_hung_channel_times_out_and_its_late_message_is_not_sent_twice(
     worker = DeliveryWorker(plan, DeliverySettings(timeout_seconds=0.5))
     key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
     assert worker.run_once() == Tally(failed=1, waiting=1)
-    assert [f.error for f in events(plan, "NoticeFailed")] == ["ChannelTimeout: no answer in 0.5 s"]
+    assert [f.error for f in events(plan, "Failed")] == ["ChannelTimeout: no answer in 0.5 s"]
     gateway.release.set()
     clock.set(at(10, 5))
     assert worker.run_once() == Tally(delivered=1)
@@ -126,7 +126,7 @@ def test_quiet_hours_hold_a_text_until_nine(plan, patient, desk, clock, at, work
     clock.set(at(21, 30))
     key = plan.request_notice(patient, kind=NoticeKind.HEADS_UP, when=at(10, days=1), by=desk)
     assert worker.run_once() == Tally(waiting=1)
-    assert plan.get_notice(patient, key).due == at(9, days=1)
+    assert plan.get_notice(key).due == at(9, days=1)
     clock.set(at(8, 59, days=1))
     assert worker.run_once() == Tally()
     clock.set(at(9, days=1))
@@ -139,7 +139,7 @@ def test_a_notice_waits_for_its_time(plan, patient, visit, desk, clock, at, work
         patient, kind=NoticeKind.PREPARATION, visit_id=visit, not_before=at(12), by=desk
     )
     assert worker.run_once() == Tally(waiting=1)
-    assert [e.reason for e in events(plan, "NoticeRetryScheduled")] == ["scheduled"]
+    assert [e.reason for e in events(plan, "RetryScheduled")] == ["scheduled"]
     clock.set(at(12))
     assert worker.run_once() == Tally(delivered=1)
     assert [e.key for e in outbox] == [key]
@@ -150,7 +150,7 @@ def test_consent_withdrawn_before_sending_means_no_message(plan, patient, desk, 
     plan.withdraw_consent(patient, Channel.SMS, by=desk)
     assert worker.run_once() == Tally(given_up=1)
     assert outbox == []
-    assert plan.get_notice(patient, key).note == "the patient cannot be reached on sms any more"
+    assert plan.get_notice(key).note == "the patient cannot be reached on sms any more"
 
 
 def test_detail_goes_by_e_mail_with_the_preparation_note(plan, patient, visit, desk, worker):
@@ -180,21 +180,24 @@ def test_a_broken_preparation_plugin_fails_the_attempt_not_the_follower(
         patient, kind=NoticeKind.PREPARATION, visit_id=visit, channel=Channel.EMAIL, by=desk
     )
     assert worker.run_once() == Tally(failed=1, waiting=1)
-    [failure] = events(plan, "NoticeFailed")
+    [failure] = events(plan, "Failed")
     assert (failure.via, failure.error) == ("serviceplan", "RuntimeError: notes unavailable")
-    assert plan.get_notice(patient, key).is_owed
+    assert plan.get_notice(key).is_owed
 
 
-def test_no_channel_at_all_is_a_failure_to_retry(clock, desk, at):
+def test_a_notice_no_channel_covers_goes_to_the_desk_at_once(clock, desk, at):
     env = {**memory_store(), DISABLE: "serviceplan.console"}
     plan = ServicePlan(env, clock=clock, settings=Settings(timezone=ZONE), entry_points=False)
     patient = plan.register_patient(
         contact=ContactPoints(PhoneNumber("+15555550100")), preferred=Channel.SMS, by=desk
     )
     plan.give_consent(patient, Channel.SMS, by=desk)
-    plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
-    assert DeliveryWorker(plan).run_once() == Tally(failed=1, waiting=1)
-    assert [f.error for f in events(plan, "NoticeFailed")] == ["no plugin delivers on sms"]
+    key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
+    assert DeliveryWorker(plan).run_once() == Tally(given_up=1)
+    assert events(plan, "Failed") == []
+    assert events(plan, "Delivered") == []
+    record = plan.get_notice(key)
+    assert (record.status, record.note) == (NoticeStatus.GIVEN_UP, "no channel installed for sms")
 
 
 def test_a_channel_that_fails_30_percent_of_the_time_still_delivers_every_notice_once(
@@ -247,7 +250,7 @@ def test_the_retry_mark_never_passes_a_retry_still_owed(plan, patient, desk, clo
     plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
     worker.run_once()
     [retry] = plan.recorder.select_notifications(
-        1, 100, topics=[get_topic(Patient.NoticeRetryScheduled)]
+        1, 100, topics=[get_topic(NoticeRecord.RetryScheduled)]
     )
     assert (plan.recorder.max_tracking_id(worker.retries_position) or 0) < retry.id
     clock.set(at(11))
@@ -372,9 +375,9 @@ def test_a_record_that_keeps_changing_is_left_for_the_next_pass(
     assert delivered_keys(plan) == {key: 1}
 
 
-def test_an_unknown_notice_is_not_found(plan, patient):
+def test_an_unknown_notice_is_not_found(plan):
     with pytest.raises(NoticeNotFound):
-        plan.get_notice(patient, "no-such-key")
+        plan.get_notice("no-such-key")
 
 
 @pytest.mark.usefixtures("visit")
@@ -389,7 +392,7 @@ def test_a_notice_a_newer_estimate_replaced_is_counted_apart_from_the_desks(
 
     assert worker.run_once() == Tally(delivered=1, dropped=1)
 
-    (older, newer) = plan.get_patient(patient).notices
+    (older, newer) = plan.notices_of(patient)
     assert older.status is NoticeStatus.GIVEN_UP
     assert older.note == "a newer estimate for the same visit replaced it"
     assert [e.key for e in outbox] == [newer.key]
@@ -410,7 +413,7 @@ def test_a_preparation_for_a_visit_moved_before_it_went_out_is_dropped_and_owed_
     visit = plan.book_visit(
         patient, provider="dr-patel", visit_type="cataract-preop", start=at(14), by=desk
     )
-    (today,) = plan.get_patient(patient).notices
+    (today,) = plan.notices_of(patient)
     thursday = at(14) + timedelta(days=2)
     moved = plan.reschedule_visit(
         visit, start=thursday, reason=CancellationReason("pat-crs"), by=desk
@@ -418,7 +421,7 @@ def test_a_preparation_for_a_visit_moved_before_it_went_out_is_dropped_and_owed_
 
     assert DeliveryWorker(plan).run_once() == Tally(waiting=1, dropped=1)
 
-    stale, owed = plan.get_patient(patient).notices
+    stale, owed = plan.notices_of(patient)
     assert stale.key == today.key
     assert stale.note == "its visit was moved or cancelled"
     assert plan.get_visit(moved).flagged_long is not None
@@ -436,6 +439,6 @@ def test_a_replaced_estimate_is_dropped_even_once_it_has_expired(plan, patient, 
 
     assert worker.run_once(at(16)) == Tally(given_up=1, dropped=1)
 
-    older, newer = plan.get_patient(patient).notices
+    older, newer = plan.notices_of(patient)
     assert older.note == "a newer estimate for the same visit replaced it"
     assert newer.note == "it expired before it could go out"

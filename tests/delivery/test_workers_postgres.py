@@ -31,8 +31,8 @@ from serviceplan import (
     ContactPoints,
     FixedClock,
     NoticeKind,
+    NoticeRecord,
     NoticeStatus,
-    Patient,
     PhoneNumber,
     ServicePlan,
     Settings,
@@ -161,7 +161,7 @@ def caught_up(clinic: ServicePlan, views: Views) -> bool:
 
 
 def delivered_keys(clinic: ServicePlan) -> Counter[str]:
-    topic = get_topic(Patient.NoticeDelivered)
+    topic = get_topic(NoticeRecord.Delivered)
     delivered = clinic.recorder.select_notifications(1, 10_000, topics=[topic])
     return Counter(clinic.mapper.to_domain_event(n).receipt.key for n in delivered)
 

@@ -28,7 +28,8 @@ from serviceplan.cli import main
 BLOCK = re.compile(r"^```(?:text|json)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 HELP = re.compile(r"Usage: serviceplan(?: (\w+))? \[OPTIONS\]")
 EXIT = re.compile(r"exit (\d+)")
-RANDOM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+RANDOM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+"""A random id (version 4), or one derived from a random one (version 5: a moved visit's)."""
 ALIASES = {("make", "demo"): ["demo", "--db", ".serviceplan/demo.sqlite3"]}
 """Commands the docs show by their Makefile name, and the command line they run."""
 SCRATCH_FILES = {"notes.sqlite3": "Notes from the front desk, not a database.\n"}

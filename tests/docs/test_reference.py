@@ -6,7 +6,6 @@ docs/reference.md and compare them with what the packages export.
 
 from __future__ import annotations
 
-import inspect
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import serviceplan
 import serviceplan.delivery
 import serviceplan.read
 import serviceplan.testing
-from serviceplan.app.base import Base
+from serviceplan.app.service_plan import DESKS, commands
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference.md"
 DIRECTIVE = re.compile(r"^::: ([\w.]+)\s*$", re.MULTILINE)
@@ -47,16 +46,18 @@ def test_the_plugin_records_and_the_marker_are_in_the_reference():
     assert names <= documented()
 
 
-def test_every_family_of_commands_is_in_the_reference():
-    skip = {Base, serviceplan.ServicePlan}
-    families = [
-        f"{cls.__module__}.{cls.__qualname__}"
-        for cls in inspect.getmro(serviceplan.ServicePlan)
-        if cls.__module__.startswith("serviceplan.app.") and cls not in skip
-    ]
-    assert families, "ServicePlan's commands come from mixins in serviceplan.app"
-    missing = [f for f in families if f not in documented()]
+def test_every_desk_of_commands_is_in_the_reference():
+    desks = sorted({f"{c.desk.__module__}.{c.desk.__qualname__}" for c in commands().values()})
+    assert len(desks) == len(DESKS), "every desk offers a command on ServicePlan"
+    missing = [d for d in desks if d not in documented()]
     assert not missing, f"add these to reference.md: {missing}"
+
+
+def test_every_public_method_of_a_desk_is_offered_on_the_plan():
+    offered = set(commands())
+    for desk in DESKS:
+        public = {n for n, v in vars(desk).items() if callable(v) and not n.startswith("_")}
+        assert public <= offered, f"{desk.__name__} has commands ServicePlan does not offer"
 
 
 def test_the_errors_are_in_the_reference():

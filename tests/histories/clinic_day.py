@@ -1,7 +1,9 @@
 """A clinic day that records every kind of event serviceplan has, for histories and store tests.
 
-Two patients, Dr. Patel's morning with a delay, a cancellation, a no-show and a move, and an
-incident about a bill that runs through tasks, escalation, fault and three peace offerings.
+Two patients (one with a text owed since the clinic ran version 0.1), Dr. Patel's morning with a
+delay, a cancellation, a no-show, a move recorded from a feed, one made through the scheduler and
+one it refused, and an incident about a bill that runs through tasks, escalation, fault and five
+peace offerings, with a stock room that runs out and a tablet that fails to hand an item over.
 The first patient's phone and e-mail, and the insurer agent's name in a task outcome, are the
 secrets the encryption tests look for in the raw store.
 """
@@ -9,6 +11,7 @@ secrets the encryption tests look for in the raw store.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, time
 from uuid import UUID
@@ -35,7 +38,10 @@ from serviceplan import (
 )
 from serviceplan.delivery import DeliveryWorker
 from serviceplan.domain.empowerment import EmpowermentCheck
-from serviceplan.domain.notice import NoticeKind, Receipt
+from serviceplan.domain.notice import Notice, NoticeKind, Receipt
+from serviceplan.domain.patient import Patient
+from serviceplan.errors import OutOfStock, SlotUnavailable
+from serviceplan.plugins.builtin import StockRoom
 from serviceplan.plugins.markers import hookimpl
 
 ZONE = ZoneInfo("America/New_York")
@@ -67,7 +73,11 @@ class Day:
 def play(plan: ServicePlan, clock: FixedClock) -> Day:
     """Record the whole day in `plan`, moving `clock` along."""
     clock.set(at(7))
+    stock = FlakyStockRoom()
+    plan.plugins.unregister("serviceplan.stockroom")
+    plan.plugins.register(stock, "stock-room")
     patients = _register(plan)
+    _owed_since_0_1(plan, patients[0])
     visits = [
         plan.book_visit(patients[n % 2], provider="dr-patel", visit_type="exam",
                         start=at(h, m), length=length, by=DESK)
@@ -77,8 +87,9 @@ def play(plan: ServicePlan, clock: FixedClock) -> Day:
         patients[1], provider="dr-lee", visit_type="cataract-preop", start=at(13, 30), by=DESK
     )
     delay = _morning(plan, clock, visits)
+    _moves(plan, clock, patients[1])
     incident = _incident(plan, clock, patients[0])
-    offerings = _offerings(plan, clock, incident)
+    offerings = _offerings(plan, clock, incident, stock)
     _notices(plan, clock, patients[0])
     clock.set(at(15))
     plan.resolve_incident(incident, outcome="bill corrected; patient thanked us", by=MANAGER)
@@ -103,6 +114,29 @@ def _register(plan: ServicePlan) -> list[UUID]:
     plan.withdraw_consent(second, Channel.EMAIL, by=DESK)
     plan.opt_out(second, Channel.SMS, by=DESK)
     return [first, second]
+
+
+def _owed_since_0_1(plan: ServicePlan, patient: UUID) -> None:
+    """The clinic ran version 0.1, which kept notices on the patient: one text was still owed."""
+    notice = Notice(
+        "follow-up-0-1", NoticeKind.FOLLOW_UP, patient, Channel.SMS, None, None, at(9), None
+    )
+    record = plan.get_patient(patient)
+    owed = Patient.NoticeRequested(
+        originator_id=patient, originator_version=record.version + 1, timestamp=at(7),
+        notice=notice, at=at(7), by=DESK,
+    )  # fmt: skip
+    plan.events.put([owed])
+
+
+def _moves(plan: ServicePlan, clock: FixedClock, patient: UUID) -> None:
+    """A visit moved through the scheduler; another asked for a time it has not got."""
+    clock.set(at(10))
+    first = plan.book_visit(patient, provider="dr-lee", visit_type="exam", start=at(15), by=DESK)
+    second = plan.book_visit(patient, provider="dr-lee", visit_type="exam", start=at(16), by=DESK)
+    plan.move_visit(first, start=at(15, 30), reason=CancellationReason("pat-cpp"), by=DESK)
+    with suppress(SlotUnavailable):  # refused on the record; the 16:00 visit stands
+        plan.move_visit(second, start=at(15, 30), reason=CancellationReason("pat-cpp"), by=DESK)
 
 
 def _morning(plan: ServicePlan, clock: FixedClock, visits: list[UUID]) -> UUID:
@@ -149,7 +183,9 @@ def _incident(plan: ServicePlan, clock: FixedClock, patient: UUID) -> UUID:
     return incident
 
 
-def _offerings(plan: ServicePlan, clock: FixedClock, incident: UUID) -> list[UUID]:
+def _offerings(
+    plan: ServicePlan, clock: FixedClock, incident: UUID, stock: FlakyStockRoom
+) -> list[UUID]:
     clock.set(at(14, 30))
     mug, lunch, card = (
         plan.propose_offering(incident, kind=kind, value=Money(value), item=item, by=DESK)
@@ -163,7 +199,42 @@ def _offerings(plan: ServicePlan, clock: FixedClock, incident: UUID) -> list[UUI
     plan.issue_offering(mug, by=DESK)
     plan.decline_offering(lunch, by=DESK)
     plan.withdraw_offering(card, reason="cafe closed for renovation", by=MANAGER)
-    return [mug, lunch, card]
+    stock.last_pen_taken = True  # another desk took the last pen a moment ago
+    with suppress(OutOfStock):  # proposed, then withdrawn for want of stock, on the record
+        plan.propose_offering(
+            incident, kind=OfferingKind.SWAG, value=Money("2.00"), item="pen", by=DESK
+        )
+    stock.tablet_down = True
+    cap = plan.propose_offering(
+        incident, kind=OfferingKind.SWAG, value=Money("2.00"), item="pen", by=DESK
+    )
+    plan.approve_offering(cap, by=MANAGER)
+    plan.issue_offering(cap, by=DESK)  # handed over; the tablet failed to note it
+    return [mug, lunch, card, cap]
+
+
+class FlakyStockRoom(StockRoom):
+    """The office's stock, on a tablet that sometimes loses a race or its connection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_pen_taken = False
+        self.tablet_down = False
+
+    @hookimpl(trylast=True)
+    def serviceplan_reserve_stock(self, item: str, offering_id: UUID) -> str:
+        """Hold one item, unless another desk took the last one first."""
+        if self.last_pen_taken and item == "pen":
+            self.last_pen_taken = False
+            raise OutOfStock("no pen left")
+        return super().serviceplan_reserve_stock(item, offering_id)
+
+    @hookimpl(trylast=True)
+    def serviceplan_issue_stock(self, offering_id: UUID) -> bool:
+        """Hand the item over, unless the tablet is down."""
+        if self.tablet_down:
+            raise ConnectionError("stock tablet offline")
+        return super().serviceplan_issue_stock(offering_id)
 
 
 class FlakyMail:

@@ -5,7 +5,9 @@
 Run by hand, with the code of the version in the files' names, before that code changes. It
 writes `<version>-demo-day.jsonl` (the demo's SQLite day, seed 1) and `<version>-stories.jsonl`
 (one life of each record from the property stories: the 25th seeded example) unless they are
-there, then `<history>.views.json` for each history without one. Recorded files are never edited.
+there, then `<history>.views.json` for each clinic or demo day without one (the stories are told
+straight to the domain, never through a clinic's plan: they prove that events load, not views).
+Recorded files are never edited.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ HERE = Path(__file__).parent
 sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "properties")]
 
 from clinic_day import ZONE  # noqa: E402
-from record_schema import histories, replayed  # noqa: E402
-from views_of import views_of  # noqa: E402
+from record_schema import replayed  # noqa: E402
+from views_of import shown_histories, views_of  # noqa: E402
 
 from serviceplan import ServicePlan, Settings, memory_store, sqlite_store  # noqa: E402
 from serviceplan.store.history import export_history  # noqa: E402
@@ -72,7 +74,7 @@ def main() -> int:
         if not (HERE / name).exists():
             write(HERE / name)
             sys.stdout.write(f"recorded: {name}\n")
-    for history in histories():
+    for history in shown_histories():
         views = history.with_suffix(".views.json")
         if views.exists():
             continue

@@ -16,6 +16,13 @@ from serviceplan import ServicePlan
 from serviceplan.cli.jsonout import plain
 from serviceplan.read import AuditTrail, DayBoard, OpenIncidents, Recovery, Views
 
+HERE = Path(__file__).parent
+
+
+def shown_histories() -> list[Path]:
+    """Return the stored days a clinic's plan recorded, whose views are kept beside them."""
+    return sorted([*HERE.glob("*-clinic-day.jsonl"), *HERE.glob("*-demo-day.jsonl")])
+
 
 def created(path: Path, *creating: str) -> list[UUID]:
     """Return the ids of the aggregates a history creates with one of these events, in order."""

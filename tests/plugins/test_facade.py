@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -41,16 +41,89 @@ class FullMornings:
 
     @hookimpl
     def serviceplan_first_slot_of_morning(self, provider, day):  # noqa: ARG002
-        return None
+        return []
 
     @hookimpl
     def serviceplan_book_slot(self, booking):  # noqa: ARG002
         raise SlotUnavailable("the scheduling system is down")
 
 
-def test_a_clinic_scheduler_answers_alone_even_with_none():
+def test_a_clinic_scheduler_that_says_taken_is_the_answer_through_the_facade_and_pm_hook():
     plan = ServicePlan(memory_store(), plugins=[FullMornings()], entry_points=False)
     assert plan.plugins.first_slot_of_morning("dr-patel", TUESDAY) is None
+    hook = plan.plugins.manager.hook
+    assert hook.serviceplan_first_slot_of_morning(provider="dr-patel", day=TUESDAY) == []
+
+
+def test_a_scheduler_that_answers_none_is_told_it_broke_the_contract():
+    class Silent:
+        @hookimpl
+        def serviceplan_first_slot_of_morning(self, provider, day):  # noqa: ARG002
+            return None
+
+    plan = ServicePlan(memory_store(), plugins=[Silent()], entry_points=False)
+    plan.plugins.unregister("serviceplan.template-week")
+    with pytest.raises(InvalidPlugin, match=r"a taken slot is \[\], not None"):
+        plan.plugins.first_slot_of_morning("dr-patel", TUESDAY)
+
+
+class Stopwatch:
+    """A wrapper plugin, as pytest's own: it sees every call of the hooks it wraps."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    @hookimpl(wrapper=True)
+    def serviceplan_book_slot(self, booking):
+        self.seen.append(f"book {booking.provider}")
+        return (yield)
+
+    @hookimpl(wrapper=True)
+    def serviceplan_deliver_notice(self, envelope, key):  # noqa: ARG002
+        self.seen.append("deliver")
+        receipts = yield  # every channel's answer: this hook is not firstresult
+        self.seen.append(f"receipt {receipts[0].via}")
+        return receipts
+
+
+def test_a_wrapper_plugin_runs_around_every_call_the_facade_makes():
+    watch = Stopwatch()
+    plan = ServicePlan(memory_store(), plugins=[watch], entry_points=False)
+    booking = Booking(uuid4(), uuid4(), "dr-patel", "exam", EIGHT + timedelta(hours=1), 15)
+
+    plan.plugins.book_slot(booking)
+    envelope = Envelope(Notice("k-1", NoticeKind.FOLLOW_UP, uuid4(), Channel.SMS), "+1555", "hi")
+    plan.plugins.deliver_notice("serviceplan.console", envelope)
+
+    assert watch.seen == ["book dr-patel", "deliver", "receipt console"]
+
+
+def test_hook_monitoring_sees_every_call_the_facade_makes(plan):
+    seen: list[str] = []
+    plan.plugins.manager.add_hookcall_monitoring(
+        lambda hook, *_: seen.append(hook),
+        lambda *_: None,
+    )
+    plan.plugins.first_slot_of_morning("dr-patel", TUESDAY)
+    plan.plugins.channels()
+    plan.plugins.incident_steps(plan_incident(plan))
+
+    assert "serviceplan_first_slot_of_morning" in seen
+    assert "serviceplan_channels" in seen
+    assert "serviceplan_incident_steps" in seen
+
+
+def plan_incident(plan):
+    from serviceplan import ContactPoints, PhoneNumber, Staff  # noqa: PLC0415
+
+    desk = Staff("desk-ana")
+    patient = plan.register_patient(
+        contact=ContactPoints(PhoneNumber("+15555550100")), preferred=Channel.SMS, by=desk
+    )
+    incident = plan.open_incident(
+        patient, observation=Observation(Level.UPSET, Topic.WAIT), need="a long wait", by=desk
+    )
+    return plan.get_incident(incident)
 
 
 def test_a_clinic_scheduler_error_reaches_the_caller_with_no_quiet_fallback():

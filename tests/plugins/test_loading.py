@@ -21,7 +21,7 @@ from serviceplan.plugins import Slot
 
 @hookimpl
 def serviceplan_first_slot_of_morning(provider, day):
-    return Slot(provider, datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc), 20)
+    return [Slot(provider, datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc), 20)]
 """
 NOTES = """
 from serviceplan import hookimpl
@@ -126,7 +126,7 @@ def test_tracing_logs_each_call_by_name_and_never_its_arguments(install, caplog)
             provider="dr-secret-name", start=start, end=start
         )
     assert "serviceplan_first_slot_of_morning: calling early-bird" in caplog.text
-    assert "serviceplan_first_slot_of_morning: early-bird returned Slot" in caplog.text
+    assert "serviceplan_first_slot_of_morning: returned list" in caplog.text
     assert "serviceplan_free_slots: calling serviceplan.template-week" in caplog.text
     assert "serviceplan_free_slots: returned list" in caplog.text
     assert "dr-secret-name" not in caplog.text

@@ -22,8 +22,8 @@ class EarlyBird:
     """A scheduler whose mornings start at 7:00 and are always free."""
 
     @hookimpl
-    def serviceplan_first_slot_of_morning(self, provider: str, day: date) -> Slot:
-        return Slot(provider, datetime(day.year, day.month, day.day, 7, tzinfo=UTC), 20)
+    def serviceplan_first_slot_of_morning(self, provider: str, day: date) -> list[Slot]:
+        return [Slot(provider, datetime(day.year, day.month, day.day, 7, tzinfo=UTC), 20)]
 
 
 def test_a_misspelt_hook_is_refused_with_the_hooks_that_exist(plan):

@@ -26,8 +26,6 @@ from serviceplan import (
     Money,
     Notice,
     NoticeKind,
-    NoticeRecord,
-    NoticeStatus,
     Observation,
     PhoneNumber,
     Receipt,
@@ -144,17 +142,6 @@ def notices(
 
 
 NOTICES = notices()
-NOTICE_RECORDS = st.builds(
-    NoticeRecord,
-    notice=NOTICES,
-    requested_at=MOMENTS,
-    due=MOMENTS,
-    status=st.sampled_from(NoticeStatus),
-    failures=st.integers(0, 10),
-    receipt=st.none() | RECEIPTS,
-    settled_at=st.none() | MOMENTS,
-    note=st.just("") | TEXTS,
-)
 
 VALUE_OBJECT_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     PhoneNumber: PHONES,
@@ -173,7 +160,6 @@ VALUE_OBJECT_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     Step: STEPS,
     Notice: NOTICES,
     Receipt: RECEIPTS,
-    NoticeRecord: NOTICE_RECORDS,
 }
 
 

@@ -146,12 +146,15 @@ class PatientFile:
     registered_at: datetime
     consents: frozenset[Channel] = frozenset()
     opted_out: frozenset[Channel] = frozenset()
-    notices: tuple[NoticeRecord, ...] = ()
+    notices: tuple[Notice, ...] = ()
 
     @classmethod
-    def of(cls, patient: Patient) -> PatientFile:
-        """Read the file off a recorded patient."""
-        return cls(**{f.name: getattr(patient, f.name) for f in attrs.fields(cls)})
+    def of(cls, patient: Patient, notices: list[NoticeRecord]) -> PatientFile:
+        """Read the file off a recorded patient and the records of their notices."""
+        fields = {
+            f.name: getattr(patient, f.name) for f in attrs.fields(cls) if f.name != "notices"
+        }
+        return cls(**fields, notices=tuple(r.notice for r in notices))
 
     def may_message(self, channel: Channel) -> bool:
         """Say whether an automated message may go out on `channel`."""
@@ -171,7 +174,7 @@ class RegistrationDesk(ClinicMachine):
         super().__init__()
         self.files: dict[UUID, PatientFile] = {}
         self.charts: set[str] = set()
-        self.keys: dict[tuple[UUID, NoticeKind, Channel, datetime], str] = {}
+        self.keys: dict[str, tuple[UUID, NoticeKind, Channel, datetime]] = {}
         self.todays_notices: list[tuple[UUID, str]] = []
 
     @initialize(target=patients)
@@ -255,30 +258,43 @@ class RegistrationDesk(ClinicMachine):
         file.consents -= {channel}
         file.opted_out |= {channel}
 
-    @rule(patient=patients, kind=KINDS, channel=st.none() | CHANNELS, when=WHENS, by=STAFF)
+    @rule(
+        patient=patients, kind=KINDS, channel=st.none() | CHANNELS, when=WHENS, by=STAFF,
+        key=st.none() | st.sampled_from(["k-1", "k-2", "k-3"]),
+    )  # fmt: skip
     def the_clinic_owes_a_notice(
-        self, patient: UUID, kind: NoticeKind, channel: Channel | None, when: datetime, by: Staff
+        self,
+        patient: UUID,
+        kind: NoticeKind,
+        channel: Channel | None,
+        when: datetime,
+        by: Staff,
+        key: str | None,
     ) -> None:
         """Owe a notice on a channel (the preferred one by default) only if it may reach them.
 
-        The same notice asked for again is the one already owed: same key, nothing recorded.
+        A key names one request: the same key with the same facts is the notice already owed
+        (nothing recorded), with other facts it is refused; no key is a new request each time.
         """
         file, request = self.files[patient], {"kind": kind, "channel": channel, "when": when}
         on = channel or file.preferred
         facts = (patient, kind, on, when)
-        if facts in self.keys:
-            before = self.plan.event_count
-            assert self.plan.request_notice(patient, **request, by=by) == self.keys[facts]
-            assert self.plan.event_count == before, "a notice already owed was recorded again"
-            return
         if not file.may_message(on):
             with self.refused(NoticeRefused):
-                self.plan.request_notice(patient, **request, by=by)
+                self.plan.request_notice(patient, **request, key=key, by=by)
             return
-        key = self.plan.request_notice(patient, **request, by=by)
-        notice = Notice(key, kind, patient, on, when=when)
-        file.notices = (*file.notices, NoticeRecord(notice, self.clock.now, self.clock.now))
-        self.keys[facts] = key
+        if key is not None and key in self.keys:
+            before = self.plan.event_count
+            if self.keys[key] == facts:
+                assert self.plan.request_notice(patient, **request, key=key, by=by) == key
+            else:
+                with self.refused(InvalidInput):
+                    self.plan.request_notice(patient, **request, key=key, by=by)
+            assert self.plan.event_count == before, "a notice already owed was recorded again"
+            return
+        key = self.plan.request_notice(patient, **request, key=key, by=by)
+        file.notices = (*file.notices, Notice(key, kind, patient, on, when=when))
+        self.keys[key] = facts
         self.todays_notices.append((patient, key))
 
     @rule(patient=patients, command=st.sampled_from(sorted(EVERY_COMMAND)))
@@ -296,7 +312,7 @@ class RegistrationDesk(ClinicMachine):
     def every_patient_reads_as_the_desk_filed_them(self) -> None:
         for patient_id, file in self.files.items():
             patient = self.live(patient_id)
-            assert PatientFile.of(patient) == file
+            assert PatientFile.of(patient, self.plan.notices_of(patient_id)) == file
             assert patient.ledger == ()
             for channel in Channel:
                 assert patient.can_reach(channel) == file.may_message(channel)

@@ -24,15 +24,24 @@ from hypothesis import strategies as st
 
 import serviceplan.domain
 from serviceplan import Channel, Money, ServicePlan, memory_store
+from serviceplan.domain.business_days import ClinicCalendar
 from serviceplan.domain.cascade import QueuedVisit
 from serviceplan.domain.detection import DelaySign
+from serviceplan.domain.limits import OfferingLimits
+from serviceplan.domain.visit import MoveRequest
 from serviceplan.domain.visit_type import Catalogue, VisitType
 from serviceplan.store.transcodings import ENUMS, VALUE_OBJECTS
 
 TRANSCODER = ServicePlan(memory_store()).mapper.transcoder
 EVERY_MEMBER = [member for enum in ENUMS for member in enum]
-NEVER_STORED = {QueuedVisit, DelaySign, VisitType, Catalogue}
-"""Values the domain computes or is configured with, that no event or snapshot holds."""
+NEVER_STORED = {
+    QueuedVisit, DelaySign, VisitType, Catalogue, ClinicCalendar, OfferingLimits, MoveRequest,
+}  # fmt: skip
+"""Values the domain computes or is configured with, that no event or snapshot holds.
+
+`MoveRequest` lives in a visit's state, built from `Visit.MoveRequested`'s own fields; visits are
+never snapshotted.
+"""
 
 
 def domain_classes() -> set[type[Any]]:

@@ -112,7 +112,9 @@ def test_a_code_is_accepted_only_as_a_short_ascii_code(candidate: str) -> None:
 @given(noisy(st.from_regex(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}", fullmatch=True)))
 def test_a_language_is_accepted_only_as_a_language_tag(candidate: str) -> None:
     def register(language: str) -> Patient:
-        return Patient(ContactPoints(), Channel.PORTAL, language, AT, DESK)
+        return Patient.register(
+            contact=ContactPoints(), preferred=Channel.PORTAL, language=language, at=AT, by=DESK
+        )
 
     if accepts(register, candidate):
         assert re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", candidate, re.ASCII)

@@ -59,7 +59,7 @@ def test_an_incidents_trail_holds_its_offerings_and_their_details(plan, story):
 
     assert [(line.record, line.what) for line in lines] == [
         ("Incident", "opened"), ("Incident", "steps proposed"), ("Incident", "fault determined"),
-        ("Offering", "proposed"), ("Offering", "approved"),
+        ("Offering", "proposed"), ("Offering", "stock held"), ("Offering", "approved"),
     ]  # fmt: skip
     assert lines[0].detail.startswith("observation=upset about wait need=a shorter wait")
     assert "kind=swag value=8.00 USD item=mug" in lines[3].detail

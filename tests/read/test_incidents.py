@@ -88,9 +88,23 @@ def test_a_resolved_incident_leaves_the_list_and_a_reopened_one_returns(
     assert len(found.tasks) == 1
 
 
-def test_an_incident_past_its_deadline_is_overdue(incident, listed):
+def test_an_incident_nobody_acknowledged_is_overdue_after_close_of_business(plan, incident, listed):
+    """The list agrees with the incident itself: no word by 17:00 is overdue already."""
+    (found,) = listed()
+    recorded = plan.get_incident(incident)
+
+    for moment in (at(16, 59), at(17, 1), at(9) + timedelta(days=6), at(9) + timedelta(days=8)):
+        assert found.is_overdue(moment) == recorded.is_overdue(moment), moment
+    assert not found.is_overdue(at(16, 59))
+    assert found.is_overdue(at(17, 1))
+    assert found.acknowledge_by == at(17)
+
+
+def test_an_acknowledged_incident_is_overdue_only_past_its_answer(plan, desk, incident, listed):
+    plan.take_step(incident, "acknowledge", by=desk, now=at(9, 5))
     (found,) = listed()
 
+    assert found.acknowledged_at == at(9, 5)
     assert not found.is_overdue(at(9) + timedelta(days=6))
     assert found.is_overdue(at(9) + timedelta(days=8))
     assert str(incident) == found.incident_id

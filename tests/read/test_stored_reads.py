@@ -84,7 +84,7 @@ class ChoosyBoard(DayBoard):
 
     name = "choosy"
 
-    @on(Visit.CheckedIn)  # type: ignore[attr-defined]
+    @on(Visit.CheckedIn)
     def _checked_in(self, e):
         super()._checked_in(str(e.originator_id), e.at.isoformat())
         self.write_now(

@@ -62,7 +62,7 @@ def test_the_second_of_two_simultaneous_saves_is_a_typed_conflict(
         loaded.take_step(
             step_id=uuid4(), step=f"ack-by-{who.id}", check=None, at=plan.clock(), by=who
         )
-        plan._save(loaded)
+        plan.record(loaded)
         return who.id
 
     outcomes = at_once(lambda: take_step(STAFF[0]), lambda: take_step(STAFF[1]))

@@ -1,23 +1,22 @@
-"""Patients and each day's notice list are snapshotted at an interval; loading from one changes
-nothing."""
+"""Patients are snapshotted at an interval; loading from one changes nothing, and a snapshot
+written by version 0.1 (notices still on the patient) loads as this version's."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
 from uuid import UUID
 
 from eventsourcing.application import project_aggregate
+from eventsourcing.persistence import StoredEvent
 
 from serviceplan import (
     Channel,
     ContactPoints,
     FixedClock,
-    PhoneNumber,
     ServicePlan,
     Staff,
     memory_store,
 )
-from serviceplan.domain.notice_day import notice_day_id
 from serviceplan.store.snapshots import SNAPSHOT_ENV
 
 
@@ -80,26 +79,33 @@ def test_an_interval_of_zero_turns_snapshots_off(store: dict[str, str]) -> None:
     plan.close()
 
 
-def test_a_days_notice_list_is_snapshotted_once_per_save_that_passes_the_interval(
-    store: dict[str, str], clock: FixedClock, desk: Staff
-) -> None:
-    """A cascade lists five notices in one save: one snapshot of the day, as it then stands."""
-    plan = ServicePlan({**store, SNAPSHOT_ENV: "4"}, clock=clock)
-    start = clock.advance(60)
-    for n in range(5):
-        contact = ContactPoints(PhoneNumber(f"+155555501{n:02d}"))
-        pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
-        plan.give_consent(pid, Channel.SMS, by=desk)
-        plan.book_visit(
-            pid, provider="dr-patel", visit_type="exam", start=start + timedelta(minutes=20 * n),
-            length=20, by=desk,
-        )  # fmt: skip
-    plan.announce_delay(provider="dr-patel", late_from=start, minutes=30, reason="late", by=desk)
-    day = notice_day_id(start.astimezone(plan.settings.timezone).date())
+LEGACY_RECORD = {
+    "_type_": "NoticeRecord",
+    "_data_": {"notice": None, "status": {"_type_": "enum.NoticeStatus", "_data_": "owed"}},
+}
 
-    assert snapshot_versions(plan, day) == [6]  # opened, and five notices listed at once
-    from_snapshot = plan._get(day)  # how every command loads the day
-    from_events = project_aggregate(None, plan.events.get(day))
-    assert vars(from_snapshot) == vars(from_events)
-    assert len(plan.notices_on(start.date())) == 5
-    plan.close()
+
+def test_a_version_1_patient_snapshot_with_notices_loads_without_them(
+    clock: FixedClock, contact: ContactPoints, desk: Staff
+) -> None:
+    """Version 0.1 kept notices in the patient's snapshot; version 2 upcasts them away."""
+    now = ServicePlan({**memory_store(), SNAPSHOT_ENV: "1000"}, clock=clock)
+    pid = busy_patient(now, contact, desk, clock)
+    now.take_snapshot(pid, version=9)
+    assert now.snapshots is not None
+    [taken] = now.snapshots.recorder.select_events(pid)
+    state = json.loads(taken.state)
+    assert state["state"].pop("class_version") == 2
+    state["state"]["notices"] = {"_type_": "tuple", "_data_": [LEGACY_RECORD]}
+    then = ServicePlan({**memory_store(), SNAPSHOT_ENV: "1000"}, clock=clock)
+    then.events.put(list(now.events.get(pid)))
+    assert then.snapshots is not None
+    written_by_0_1 = StoredEvent(pid, 9, taken.topic, json.dumps(state).encode())
+    then.snapshots.recorder.insert_events([written_by_0_1])
+
+    loaded = then.get_patient(pid)
+
+    assert not hasattr(loaded, "notices")
+    assert vars(loaded) == vars(project_aggregate(None, now.events.get(pid)))
+    now.close()
+    then.close()

@@ -55,10 +55,10 @@ def test_two_desks_changing_one_record_at_once_get_a_typed_conflict(plan, desk, 
     second = plan.get_patient(patient)
     first.opt_out(channel=Channel.SMS, at=at(8), by=desk)
     second.give_consent(channel=Channel.SMS, at=at(8), by=Staff("desk-bo"))
-    plan._save(first)
+    plan.record(first)
 
     with pytest.raises(ConcurrentUpdate, match="reload and try again"):
-        plan._save(second)
+        plan.record(second)
     assert Channel.SMS in plan.get_patient(patient).opted_out
 
 

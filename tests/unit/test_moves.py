@@ -42,16 +42,33 @@ def test_a_move_goes_through_the_scheduler_and_is_recorded(plan, desk, visit):
     assert at(14) not in [s.start for s in plan.plugins.free_slots("dr-patel", at(8), at(17))]
 
 
-def test_a_time_the_scheduler_cannot_give_is_refused_and_nothing_recorded(plan, desk, visit):
+def test_a_time_the_scheduler_cannot_give_is_refused_on_the_record_and_the_visit_stands(
+    plan, desk, visit
+):
     plan.move_visit(visit, start=at(14), reason=OFFICE, by=desk)
     other = plan.book_visit(
         plan.get_visit(visit).patient_id, provider="dr-patel", visit_type="exam", start=at(11),
         by=desk,
     )  # fmt: skip
-    with refused(plan, SlotUnavailable):
-        plan.move_visit(other, start=at(14), reason=OFFICE, by=desk)
-    with refused(plan, SlotUnavailable):
-        plan.move_visit(other, start=at(12, 30), reason=OFFICE, by=desk)  # the lunch break
+    for taken in (at(14), at(12, 30)):  # another visit, then the lunch break
+        since = plan.event_count
+        with pytest.raises(SlotUnavailable, match="dr-patel"):
+            plan.move_visit(other, start=taken, reason=OFFICE, by=desk)
+        assert event_names(plan, since) == ["MoveRequested", "MoveRefused"]
+        standing = plan.get_visit(other)
+        assert (standing.status, standing.start) == (VisitStatus.BOOKED, at(11))
+        assert standing.move_refused is not None
+
+
+def test_a_visit_moved_through_the_scheduler_frees_its_old_time(plan, desk, visit):
+    since = plan.event_count
+    new = plan.move_visit(visit, start=at(14), reason=OFFICE, by=desk)
+
+    assert event_names(plan, since) == ["MoveRequested", "Booked", "Rescheduled", "SlotReleased"]
+    free = [s.start for s in plan.plugins.free_slots("dr-patel", at(8), at(17))]
+    assert at(10) in free
+    assert at(14) not in free
+    assert plan.get_visit(visit).rescheduled_to == new
 
 
 def test_the_first_slot_of_a_morning_is_a_peace_offering_for_the_offices_fault(
@@ -62,7 +79,7 @@ def test_the_first_slot_of_a_morning_is_a_peace_offering_for_the_offices_fault(
 
     moved = plan.get_visit(new)
     assert moved.start.astimezone(at(8).tzinfo) == at(8) + timedelta(days=1)
-    assert event_names(plan, since)[:3] == ["Booked", "Rescheduled", "Opened"]
+    assert event_names(plan, since)[:3] == ["MoveRequested", "Booked", "Rescheduled"]
     [offering_id] = [e.offering_id for e in plan.get_patient(patient).ledger]
     offering = plan.get_offering(offering_id)
     assert offering.kind is OfferingKind.FIRST_MORNING_SLOT
@@ -133,7 +150,7 @@ def test_a_long_visit_moved_to_the_first_slot_is_prepared_for_again(
 
     assert plan.get_visit(new).flagged_long is not None
     assert "FlaggedLong" in event_names(plan, since)
-    notices = plan.get_patient(patient).notices
+    notices = plan.notices_of(patient)
     assert [(n.notice.kind.value, n.notice.visit_id) for n in notices] == [
         ("preparation", preop), ("preparation", new),
     ]  # fmt: skip

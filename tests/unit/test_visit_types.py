@@ -19,10 +19,10 @@ def test_a_long_pre_op_work_up_is_flagged_when_booked(plan, desk, patient):
     )
     assert plan.get_visit(visit).flagged_long == "long testing"
     assert event_names(plan, since) == [
-        "Booked", "FlaggedLong", "Opened", "VisitAdded",  # the visit, on the provider's day
-        "NoticeRequested", "Opened", "NoticeListed",  # what to expect, owed to the patient
+        "Booked", "FlaggedLong",  # the visit
+        "Requested",  # what to expect, owed to the patient, on a record of its own
     ]  # fmt: skip
-    [notice] = plan.get_patient(patient).notices
+    [notice] = plan.notices_of(patient)
     assert notice.notice.kind.value == "preparation"
     assert notice.due == at(8, 50) - timedelta(hours=24) or notice.due == at(7)
 

@@ -8,8 +8,8 @@ from eventsourcing.utils import get_topic
 from serviceplan import (
     Channel,
     NoticeKind,
+    NoticeRecord,
     NoticeStatus,
-    Patient,
     ServicePlan,
     Settings,
     memory_store,
@@ -71,7 +71,7 @@ def test_the_worker_texts_the_patient_once(plan, desk, patient, twilio, sms_sett
     assert sent["To"] == "+15555550100"
     assert len(sent["Body"]) <= 160
     assert "cataract" not in sent["Body"].lower()
-    record = plan.get_notice(patient, key)
+    record = plan.get_notice(key)
     assert record.status is NoticeStatus.DELIVERED
     assert record.receipt is not None
     assert record.receipt.reference == sent["sid"]
@@ -85,11 +85,11 @@ def test_a_refusal_is_a_failure_the_worker_records(plan, desk, patient, twilio, 
     tally = DeliveryWorker(plan).run_once()
     assert (tally.failed, tally.waiting) == (1, 1)
     assert len(twilio.posted) == 1
-    assert plan.get_notice(patient, key).status is NoticeStatus.OWED
+    assert plan.get_notice(key).status is NoticeStatus.OWED
     [failure] = [
         plan.mapper.to_domain_event(n)
         for n in plan.recorder.select_notifications(
-            1, 1000, topics=[get_topic(Patient.NoticeFailed)]
+            1, 1000, topics=[get_topic(NoticeRecord.Failed)]
         )
     ]
     assert failure.error == "GatewayRefused: Twilio refused the message: HTTP 400, error 21610"
@@ -120,4 +120,4 @@ def test_a_bad_setting_fails_each_delivery_instead_of_falling_back(
     assert plan.plugins.deliverers(Channel.SMS) == ["sms"]
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
     assert DeliveryWorker(plan).run_once().failed == 1
-    assert plan.get_notice(patient, key).status is NoticeStatus.OWED
+    assert plan.get_notice(key).status is NoticeStatus.OWED

@@ -66,7 +66,7 @@ def test_an_owed_text_is_not_sent_after_a_stop(plan, desk, patient, inbound):
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
     post(inbound, "stop")
     DeliveryWorker(plan).run_once()
-    assert plan.get_notice(patient, key).status is NoticeStatus.GIVEN_UP
+    assert plan.get_notice(key).status is NoticeStatus.GIVEN_UP
 
 
 def test_a_request_without_twilios_signature_changes_nothing(plan, patient, inbound):

@@ -11,8 +11,8 @@ from serviceplan import (
     CancellationReason,
     Channel,
     NoticeKind,
+    NoticeRecord,
     NoticeStatus,
-    Patient,
     ServicePlan,
     Settings,
     memory_store,
@@ -58,7 +58,7 @@ def test_a_move_then_a_cancellation_update_one_calendar_entry(plan, desk, patien
     plan.request_notice(patient, kind=NoticeKind.CANCELLED, visit_id=moved, by=desk)
     worker.run_once()
 
-    record = plan.get_notice(patient, key)
+    record = plan.get_notice(key)
     assert record.status is NoticeStatus.DELIVERED
     assert record.receipt is not None
     # the long pre-op owed a preparation e-mail when booked; the calendar story is the rest
@@ -117,11 +117,11 @@ def test_a_server_that_is_down_is_a_failure_the_worker_retries(plan, desk, patie
     channel._settings = attrs.evolve(settings, port=free_port())
     tally = DeliveryWorker(plan).run_once()
     assert (tally.failed, tally.waiting) == (1, 1)
-    assert plan.get_notice(patient, key).status is NoticeStatus.OWED
+    assert plan.get_notice(key).status is NoticeStatus.OWED
     [failure] = [
         plan.mapper.to_domain_event(n)
         for n in plan.recorder.select_notifications(
-            1, 1000, topics=[get_topic(Patient.NoticeFailed)]
+            1, 1000, topics=[get_topic(NoticeRecord.Failed)]
         )
     ]
     assert failure.via == "smtp"
@@ -145,7 +145,7 @@ def test_installed_the_channel_is_off_until_a_mail_server_is_named(monkeypatch, 
 
 def _envelope_of(plan, patient, key):
     """The envelope the worker would hand the channel for the patient's notice `key`."""
-    notice = plan.get_notice(patient, key).notice
+    notice = plan.get_notice(key).notice
     words = compose(notice, DeliverySettings(), plan.settings.timezone)
     return Envelope(notice, address(plan.get_patient(patient), Channel.EMAIL), words)
 
@@ -159,4 +159,4 @@ def test_a_bad_setting_fails_each_delivery_instead_of_falling_back(
     assert plan.plugins.deliverers(Channel.EMAIL) == ["smtp"]
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
     assert DeliveryWorker(plan).run_once().failed == 1
-    assert plan.get_notice(patient, key).status is NoticeStatus.OWED
+    assert plan.get_notice(key).status is NoticeStatus.OWED

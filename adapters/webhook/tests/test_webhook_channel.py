@@ -11,8 +11,8 @@ from eventsourcing.utils import get_topic
 from serviceplan import (
     Channel,
     NoticeKind,
+    NoticeRecord,
     NoticeStatus,
-    Patient,
     ServicePlan,
     Settings,
     memory_store,
@@ -59,7 +59,7 @@ def test_the_worker_posts_the_notice_signed_and_once(plan, desk, patient, receiv
     assert notice["appointment"]["uid"] == str(visit)
     assert notice["appointment"]["sequence"] == 0
     assert "dilated-exam" not in str(set(notice) - {"text"})
-    record = plan.get_notice(patient, key)
+    record = plan.get_notice(key)
     assert record.status is NoticeStatus.DELIVERED
     assert record.receipt is not None
     assert record.receipt.reference == "portal-msg-1"
@@ -73,11 +73,11 @@ def test_a_receiver_that_fails_is_a_failure_the_worker_retries(
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
     tally = DeliveryWorker(plan).run_once()
     assert (tally.failed, tally.waiting) == (1, 1)
-    assert plan.get_notice(patient, key).status is NoticeStatus.OWED
+    assert plan.get_notice(key).status is NoticeStatus.OWED
     [failure] = [
         plan.mapper.to_domain_event(n)
         for n in plan.recorder.select_notifications(
-            1, 1000, topics=[get_topic(Patient.NoticeFailed)]
+            1, 1000, topics=[get_topic(NoticeRecord.Failed)]
         )
     ]
     assert failure.error == "WebhookNotSent: the receiver answered HTTP 500"
@@ -173,7 +173,7 @@ def test_installed_the_channel_is_off_until_a_receiver_is_named(monkeypatch, clo
 
 def _envelope(plan, patient, key, visit):
     """The envelope the worker handed the channel, rebuilt to hand it over again."""
-    notice = plan.get_notice(patient, key).notice
+    notice = plan.get_notice(key).notice
     words = compose(notice, DeliverySettings(), plan.settings.timezone)
     return Envelope(notice, str(patient), words, appointment(plan, plan.get_visit(visit)))
 
@@ -188,4 +188,4 @@ def test_a_bad_setting_fails_each_delivery_instead_of_falling_back(
     assert plan.plugins.deliverers(Channel.PORTAL) == ["webhook"]
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
     assert DeliveryWorker(plan).run_once().failed == 1
-    assert plan.get_notice(patient, key).status is NoticeStatus.OWED
+    assert plan.get_notice(key).status is NoticeStatus.OWED

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from serviceplan.app import deadlines
-from serviceplan.app.base import Base
+from serviceplan.app.desk import Desk
 from serviceplan.app.permissions import CLOSE_ESCALATED, DECIDE_STEP, permitted
-from serviceplan.domain import playbook
-from serviceplan.domain.empowerment import EmpowermentCheck
+from serviceplan.domain import deadlines, playbook
+from serviceplan.domain.empowerment import EmpowermentCheck, empowered
 from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.patient import Patient
@@ -20,11 +19,11 @@ from serviceplan.domain.signs import Observation
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import TaskKind
 from serviceplan.domain.visit import Visit
-from serviceplan.errors import IncidentNotFound, InvalidInput, PatientNotFound, VisitNotFound
+from serviceplan.errors import IncidentNotFound, PatientNotFound, VisitNotFound
 
 
-class Incidents(Base):
-    """The incident commands of `ServicePlan`."""
+class IncidentDesk(Desk):
+    """A patient's problem: signs, causes, steps, errands, fault and outcome."""
 
     @permitted("open-incident")
     def open_incident(  # noqa: PLR0913 (an opening has this many facts)
@@ -38,22 +37,24 @@ class Incidents(Base):
         now: datetime | None = None,
     ) -> UUID:
         """Open an incident from a first sign, with the patient's need in plain words."""
-        self._load(Patient, patient_id, PatientNotFound)
+        self.plan.exists(Patient, patient_id, PatientNotFound)
         if visit_id is not None:
-            self._load(Visit, visit_id, VisitNotFound)
-        at = self._now(now)
-        incident = Incident(
+            self.plan.exists(Visit, visit_id, VisitNotFound)
+        at, settings = self.plan.now(now), self.settings
+        incident = Incident.open(
             patient_id=patient_id, visit_id=visit_id, observation=observation, need=need,
-            acknowledge_by=deadlines.acknowledge_by(at, self.settings),
-            respond_by=deadlines.respond_by(at, self.settings), at=at, by=by,
+            acknowledge_by=deadlines.acknowledge_by(
+                at, settings.timezone, settings.close_of_business, settings.calendar
+            ),
+            respond_by=deadlines.respond_by(at, settings.respond_within_days), at=at, by=by,
         )  # fmt: skip
         self._follow_playbook(incident, at, by)
-        self._save(incident)
+        self.plan.record(incident)
         return incident.id
 
     def get_incident(self, incident_id: UUID) -> Incident:
         """Return the incident as recorded now."""
-        return self._load(Incident, incident_id, IncidentNotFound)
+        return self.plan.load(Incident, incident_id, IncidentNotFound)
 
     @permitted("add-observation")
     def add_observation(
@@ -66,10 +67,10 @@ class Incidents(Base):
     ) -> None:
         """Record another sign on an open incident."""
         incident = self.get_incident(incident_id)
-        at = self._now(now)
+        at = self.plan.now(now)
         incident.observe(observation=observation, at=at, by=by)
         self._follow_playbook(incident, at, by)
-        self._save(incident)
+        self.plan.record(incident)
 
     @permitted("set-cause")
     def set_cause(
@@ -77,8 +78,8 @@ class Incidents(Base):
     ) -> None:
         """Record the process that failed."""
         incident = self.get_incident(incident_id)
-        incident.set_cause(cause=cause, at=self._now(now), by=by)
-        self._save(incident)
+        incident.set_cause(cause=cause, at=self.plan.now(now), by=by)
+        self.plan.record(incident)
 
     @permitted("take-step")
     def take_step(  # noqa: PLR0913 (a step has this many facts)
@@ -97,12 +98,12 @@ class Incidents(Base):
         limit, waits for a manager.
         """
         incident = self.get_incident(incident_id)
-        at, step_id = self._now(now), uuid4()
-        if check is not None and not self._empowered(by, check, cost):
+        at, step_id = self.plan.now(now), uuid4()
+        if check is not None and not empowered(check, cost, self.permissions.policy(by).limit):
             incident.hold_step(step_id=step_id, step=step, check=check, at=at, by=by)
         else:
             incident.take_step(step_id=step_id, step=step, check=check, at=at, by=by)
-        self._save(incident)
+        self.plan.record(incident)
         return step_id
 
     @permitted(DECIDE_STEP)
@@ -117,8 +118,8 @@ class Incidents(Base):
     ) -> None:
         """Record a manager's yes or no to a step that waited for one."""
         incident = self.get_incident(incident_id)
-        incident.decide_step(step_id=step_id, approved=approved, at=self._now(now), by=by)
-        self._save(incident)
+        incident.decide_step(step_id=step_id, approved=approved, at=self.plan.now(now), by=by)
+        self.plan.record(incident)
 
     @permitted("open-task")
     def open_task(  # noqa: PLR0913 (a task has this many facts)
@@ -135,9 +136,9 @@ class Incidents(Base):
         incident = self.get_incident(incident_id)
         task_id = uuid4()
         incident.open_task(
-            task_id=task_id, kind=kind, owner=owner, due=due, at=self._now(now), by=by
+            task_id=task_id, kind=kind, owner=owner, due=due, at=self.plan.now(now), by=by
         )
-        self._save(incident)
+        self.plan.record(incident)
         return task_id
 
     @permitted("finish-task")
@@ -152,8 +153,8 @@ class Incidents(Base):
     ) -> None:
         """Record how an errand ended."""
         incident = self.get_incident(incident_id)
-        incident.finish_task(task_id=task_id, outcome=outcome, at=self._now(now), by=by)
-        self._save(incident)
+        incident.finish_task(task_id=task_id, outcome=outcome, at=self.plan.now(now), by=by)
+        self.plan.record(incident)
 
     @permitted("determine-fault")
     def determine_fault(
@@ -161,8 +162,8 @@ class Incidents(Base):
     ) -> None:
         """Record whose fault the problem was."""
         incident = self.get_incident(incident_id)
-        incident.determine_fault(fault=fault, at=self._now(now), by=by)
-        self._save(incident)
+        incident.determine_fault(fault=fault, at=self.plan.now(now), by=by)
+        self.plan.record(incident)
 
     @permitted("escalate")
     def escalate(
@@ -170,8 +171,8 @@ class Incidents(Base):
     ) -> None:
         """Hand the incident to a manager."""
         incident = self.get_incident(incident_id)
-        incident.escalate(reason=reason, at=self._now(now), by=by)
-        self._save(incident)
+        incident.escalate(reason=reason, at=self.plan.now(now), by=by)
+        self.plan.record(incident)
 
     @permitted("resolve-incident")
     def resolve_incident(
@@ -181,8 +182,8 @@ class Incidents(Base):
         incident = self.get_incident(incident_id)
         if incident.was_escalated:
             self.permissions.require(by, CLOSE_ESCALATED)
-        incident.resolve(outcome=outcome, at=self._now(now), by=by)
-        self._save(incident)
+        incident.resolve(outcome=outcome, at=self.plan.now(now), by=by)
+        self.plan.record(incident)
 
     @permitted("reopen-incident")
     def reopen_incident(
@@ -190,27 +191,18 @@ class Incidents(Base):
     ) -> None:
         """Open a resolved incident again."""
         incident = self.get_incident(incident_id)
-        incident.reopen(reason=reason, at=self._now(now), by=by)
-        self._save(incident)
+        incident.reopen(reason=reason, at=self.plan.now(now), by=by)
+        self.plan.record(incident)
 
     def _follow_playbook(self, incident: Incident, at: datetime, by: Staff) -> None:
         """Record the playbook's proposals for the latest sign, escalating when signs run high."""
-        proposals = _once_each(self.plugins.incident_steps(incident))
+        proposals = _once_each(self.plan.plugins.incident_steps(incident))
         if proposals:
             incident.propose_steps(proposals=proposals, at=at, by=by)
         if incident.status is IncidentStatus.OPEN and playbook.should_escalate(
             incident.observations
         ):
             incident.escalate(reason=f"playbook: patient {incident.level.value}", at=at, by=by)
-
-    def _empowered(self, by: Staff, check: EmpowermentCheck, cost: Money | None) -> bool:
-        """Say whether `by` may go ahead on their own: three yeses, and within their limit."""
-        if not isinstance(check, EmpowermentCheck):
-            raise InvalidInput("check must be an EmpowermentCheck")
-        if cost is not None and not isinstance(cost, Money):
-            raise InvalidInput("cost must be Money")
-        limit = self.permissions.policy(by).limit
-        return check.all_yes and (cost is None or cost <= limit)
 
 
 def _once_each(proposals: Iterable[Proposal]) -> tuple[Proposal, ...]:

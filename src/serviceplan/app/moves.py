@@ -1,45 +1,36 @@
 """Moves that go through the clinic's scheduler, and the first slot of a morning as amends.
 
-`reschedule_visit` records a move made elsewhere (a feed from the practice-management system).
-`move_visit` makes the move: it books the new time in the scheduler (the scheduler hook), frees
-the old one, and records both in one transaction. When the office caused the trouble,
-`move_to_first_slot` gives the patient the first slot of a morning, recorded as a peace offering.
+`move_visit` records the request; the `SchedulerMoves` policy books the new time with the
+scheduler, records the move, and frees the old time, each after the record is saved. Run inline
+(the default), the move is made by the time the command returns, which then answers with the new
+visit or the scheduler's refusal (`SlotUnavailable`), both on the record.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from uuid import UUID
+from datetime import date, datetime
+from uuid import UUID, uuid4
 
-from serviceplan.app.delays import Delays
-from serviceplan.app.offerings import Offerings
+from serviceplan.app.desk import Desk
 from serviceplan.app.permissions import permitted
-from serviceplan.domain.money import Money
-from serviceplan.domain.offering import Offering, OfferingKind
-from serviceplan.domain.patient import Patient
+from serviceplan.app.visits import a_day
+from serviceplan.domain import checks
+from serviceplan.domain.incident import Incident
 from serviceplan.domain.reasons import CancellationReason, Fault
 from serviceplan.domain.staff import Staff
-from serviceplan.domain.visit import Visit
-from serviceplan.errors import NotOfficeFault, PatientNotFound, SlotUnavailable
-from serviceplan.plugins.records import Booking, Slot
-
-SATURDAY = 5
-FIRST_SLOT_ITEM = "first-slot"
+from serviceplan.domain.visit import MoveRequest, Visit, moved_visit_id
+from serviceplan.errors import IncidentNotFound, NotOfficeFault, SlotUnavailable, VisitNotFound
+from serviceplan.plugins.records import Slot
 
 
-def booking_of(visit: Visit) -> Booking:
-    """Return the visit as a scheduling system sees it."""
-    return Booking(
-        visit.id, visit.patient_id, visit.provider, visit.visit_type, visit.start, visit.length
-    )
-
-
-class Moves(Delays, Offerings):
-    """The scheduler-backed moves of `ServicePlan`."""
+class MoveDesk(Desk):
+    """Moving visits through the scheduler, and the first slot of a morning for amends."""
 
     def first_slot_of_morning(self, provider: str, day: date) -> Slot | None:
         """Ask the scheduler for the provider's first free slot on `day` (None if taken)."""
-        return self.plugins.first_slot_of_morning(provider, day)
+        return self.plan.plugins.first_slot_of_morning(
+            checks.code(provider, "provider"), a_day(day)
+        )
 
     @permitted("move-visit")
     def move_visit(  # noqa: PLR0913 (a move has this many facts)
@@ -52,17 +43,16 @@ class Moves(Delays, Offerings):
         provider: str | None = None,
         now: datetime | None = None,
     ) -> UUID:
-        """Move a visit through the scheduler and record it; returns the new visit's id.
+        """Move a visit through the scheduler; returns the new visit's id.
 
-        The scheduler books the new time first (`SlotUnavailable` if it cannot) and is told to
-        free it again should the record not be saved.
+        The visit stands until the scheduler books the new time. A scheduler that says no is
+        recorded as the move refused, and raises `SlotUnavailable` with its reason.
         """
-        old, new, told = self._moved(
-            visit_id, start=start, reason=reason, by=by, provider=provider, at=self._now(now)
-        )
-        with self._booked(old, new):
-            self._save(new, old, self._day_with(new), *told)
-        return new.id
+        visit = self._load(visit_id)
+        return self._move(
+            visit, start=start, reason=reason, by=by, provider=provider, amends=None,
+            at=self.plan.now(now),
+        )  # fmt: skip
 
     @permitted("move-visit")
     def move_to_first_slot(  # noqa: PLR0913 (amends have this many facts)
@@ -78,55 +68,42 @@ class Moves(Delays, Offerings):
         """Give the patient the first slot of a morning for an incident the office caused.
 
         The move and a `FIRST_MORNING_SLOT` offering (no retail value, issued by the move itself)
-        are recorded together.
+        are recorded together once the scheduler has booked the slot.
         """
-        at = self._now(now)
-        incident = self.get_incident(incident_id)
+        at = self.plan.now(now)
+        incident = self.plan.load(Incident, incident_id, IncidentNotFound)
         if incident.fault is not Fault.OFFICE:
             raise NotOfficeFault("the first slot of a morning makes amends for the office's fault")
-        visit = self.get_visit(visit_id)
-        slot = self.first_slot_of_morning(visit.provider, day or self._next_business_day(at))
+        visit = self._load(visit_id)
+        morning = day or self.settings.calendar.next_open_day(self.plan.day_of(at))
+        slot = self.first_slot_of_morning(visit.provider, morning)
         if slot is None:
             raise SlotUnavailable("the first slot of that morning is taken")
-        old, new, told = self._moved(
-            visit_id, start=slot.start, reason=reason, by=by, provider=None, at=at
-        )
-        offering = Offering(
-            patient_id=old.patient_id, incident_id=incident.id,
-            kind=OfferingKind.FIRST_MORNING_SLOT, value=Money.zero(), item=FIRST_SLOT_ITEM,
-            at=at, by=by,
+        return self._move(
+            visit, start=slot.start, reason=reason, by=by, provider=None, amends=incident.id,
+            at=at,
         )  # fmt: skip
-        offering.approve(check=None, at=at, by=by)  # no retail value: the move itself honours it
-        offering.issue(at=at, by=by)
-        owed = [a for a in told if not isinstance(a, Patient)]
-        patient = next((a for a in told if isinstance(a, Patient)), None)
-        patient = patient or self._load(Patient, old.patient_id, PatientNotFound)
-        patient.enter_offering(offering_id=offering.id, value=offering.value, at=at)
-        with self._booked(old, new):
-            self._save(new, old, self._day_with(new), offering, patient, *owed)
-        return new.id
 
-    def _booked(self, old: Visit, new: Visit) -> _SchedulerMove:
-        return _SchedulerMove(self, booking_of(new), old)
+    def _move(  # noqa: PLR0913 (a move has this many facts)
+        self,
+        visit: Visit,
+        *,
+        start: datetime,
+        reason: CancellationReason,
+        by: Staff,
+        provider: str | None,
+        amends: UUID | None,
+        at: datetime,
+    ) -> UUID:
+        request = MoveRequest(
+            uuid4(), start, provider or visit.provider, visit.length, reason, amends, by
+        )
+        visit.request_move(request, at)
+        self.plan.record(visit)
+        moved = self._load(visit.id)
+        if moved.move_refused is not None and moved.move_request is None:
+            raise SlotUnavailable(moved.move_refused)
+        return moved_visit_id(request.request_id)
 
-    def _next_business_day(self, at: datetime) -> date:
-        day = at.astimezone(self.settings.timezone).date() + timedelta(days=1)
-        while day.weekday() >= SATURDAY:
-            day += timedelta(days=1)
-        return day
-
-
-class _SchedulerMove:
-    """Book the new time in the scheduler; free it if the record fails, free the old one if not."""
-
-    def __init__(self, plan: Moves, new: Booking, old: Visit) -> None:
-        self.plan, self.new, self.old = plan, new, old
-
-    def __enter__(self) -> None:
-        self.plan.plugins.book_slot(self.new)
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if kind is not None:
-            self.plan.plugins.cancel_booking(self.new)
-            return
-        self.plan.plugins.cancel_booking(booking_of(self.old))
+    def _load(self, visit_id: UUID) -> Visit:
+        return self.plan.load(Visit, visit_id, VisitNotFound)

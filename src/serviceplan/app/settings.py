@@ -7,6 +7,8 @@ from datetime import UTC, time, tzinfo
 import attrs
 
 from serviceplan.app.permissions import Permissions
+from serviceplan.domain.business_days import ClinicCalendar
+from serviceplan.domain.limits import OfferingLimits
 from serviceplan.domain.money import Money
 from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue
 
@@ -35,6 +37,8 @@ class Settings:
     """Prepare patients for every visit type with a note, not only for long visits."""
     close_of_business: time = time(17, 0)
     """Incidents are acknowledged by this time on the business day they open."""
+    calendar: ClinicCalendar = ClinicCalendar()  # noqa: RUF009 (ClinicCalendar is frozen)
+    """Which days are business days: weekends and the days the clinic closes are not."""
     respond_within_days: int = 7
     """Incidents get a response within this many days (the grievance clock)."""
     overrun_minutes: int = 10
@@ -45,3 +49,8 @@ class Settings:
     """Announce a detected delay at once, instead of proposing it to the desk."""
     permissions: Permissions = Permissions()  # noqa: RUF009 (Permissions is frozen)
     """Who may do what; see `serviceplan.app.permissions`."""
+
+    @property
+    def offering_limits(self) -> OfferingLimits:
+        """The gift rules an offering must keep, from the two limits above."""
+        return OfferingLimits(self.offering_item_limit, self.offering_yearly_limit)

@@ -1,7 +1,7 @@
 """One delivery attempt: decide, call each channel in its own `try`, record every outcome.
 
-The outcome events are collected on the patient and returned unsaved; the follower saves them,
-with its position in the log when it has one.
+The outcome events are collected on the notice's record and left unsaved; the follower saves
+them, with its position in the log when it has one.
 """
 
 from __future__ import annotations
@@ -18,17 +18,18 @@ from serviceplan.delivery import rules, text
 from serviceplan.delivery.appointment import appointment
 from serviceplan.delivery.settings import DeliverySettings
 from serviceplan.delivery.timeout import call_with_timeout
-from serviceplan.domain.notice import AHEAD_OF_VISIT, Receipt
+from serviceplan.domain.notice import AHEAD_OF_VISIT, ESTIMATES, Receipt
 from serviceplan.domain.notice_record import NoticeRecord
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.staff import SYSTEM, Staff
-from serviceplan.domain.visit import Visit, VisitStatus
+from serviceplan.domain.visit import Visit
 from serviceplan.plugins.calls import plugin_label
 from serviceplan.plugins.records import Envelope
 
 WORKER = Staff("delivery", SYSTEM)
 OWN_FAULT = "serviceplan"
 MAX_ERROR = 200
+LIMITS_LOOK_BACK = timedelta(days=8)
 
 log = logging.getLogger("serviceplan.delivery")
 
@@ -60,7 +61,7 @@ def error_text(error: BaseException) -> str:
 
 
 class Attempt:
-    """Tries one owed notice of one patient at `now`, adding the outcome events to the patient."""
+    """Tries one owed notice at `now`, adding the outcome events to its record."""
 
     def __init__(self, plan: ServicePlan, settings: DeliverySettings, tally: Tally) -> None:
         self.plan = plan
@@ -68,26 +69,34 @@ class Attempt:
         self.tally = tally
         self._visits: dict[UUID, Visit] = {}
 
-    def run(self, patient: Patient, record: NoticeRecord, now: datetime) -> Receipt | None:
+    def run(self, record: NoticeRecord, now: datetime) -> Receipt | None:
         """Act on the notice as the rules decide; return the receipt if a channel took it."""
-        key = record.key
-        zone, visit = self.plan.settings.timezone, self._visit_status(record)
-        decision = rules.decide(patient, record, now, zone, self.settings, visit=visit)
+        patient = self.plan.get_patient(record.patient_id)
+        zone = self.plan.settings.timezone
+        decision = rules.decide(record, self._facts(patient, record, now), now, zone, self.settings)
         if isinstance(decision, rules.GiveUp):
-            self._give_up(patient, key, decision.reason, now, dropped=decision.dropped)
+            self._give_up(record, decision.reason, now, dropped=decision.dropped)
         elif isinstance(decision, rules.Wait):
-            patient.schedule_notice(key, decision.until, decision.reason, now, WORKER)
+            record.schedule_retry(decision.until, decision.reason, now, WORKER)
             self.tally.waiting += 1
         else:
             return self._send(patient, record, now)
         return None
 
-    def _visit_status(self, record: NoticeRecord) -> VisitStatus | None:
-        """Return the status of the visit a notice ahead of it is about (None for the others)."""
+    def _facts(self, patient: Patient, record: NoticeRecord, now: datetime) -> rules.Facts:
+        """Read what the decision rests on: reach, the visit, a newer estimate, what was sent."""
         notice = record.notice
-        if notice.visit_id is None or notice.kind not in AHEAD_OF_VISIT:
-            return None
-        return self._visit(notice.visit_id).status
+        visit = None
+        if notice.visit_id is not None and notice.kind in AHEAD_OF_VISIT:
+            visit = self._visit(notice.visit_id).status
+        index = self.plan.notice_index
+        replaced = notice.kind in ESTIMATES and index.replaced(record.key)
+        sent = []
+        if notice.channel in self.settings.automated:
+            since = now - LIMITS_LOOK_BACK
+            sent = index.delivered_since(patient.id, self.settings.automated, since)
+        reachable = patient.can_reach(notice.channel)
+        return rules.Facts(reachable, visit, replaced, sent)
 
     def _visit(self, visit_id: UUID) -> Visit:
         """Return the notice's visit, read once for the rules and the envelope both."""
@@ -95,18 +104,22 @@ class Attempt:
             self._visits[visit_id] = self.plan.get_visit(visit_id)
         return self._visits[visit_id]
 
-    def record_receipt(self, patient: Patient, receipt: Receipt, now: datetime) -> None:
+    def record_receipt(self, record: NoticeRecord, receipt: Receipt, now: datetime) -> None:
         """Record a delivery (also one a channel confirmed before a lost race to save it)."""
-        patient.record_delivery(receipt, now, WORKER)
+        record.record_delivery(receipt, now, WORKER)
         self.tally.delivered += 1
         log.info("notice %s delivered via %s", receipt.key, receipt.via)
 
     def _send(self, patient: Patient, record: NoticeRecord, now: datetime) -> Receipt | None:
+        channel = record.notice.channel
         try:
             envelope = self._envelope(patient, record)
-            names = self.plan.plugins.deliverers(record.notice.channel)
+            names = self.plan.plugins.deliverers(channel)
         except Exception as error:  # noqa: BLE001 (recorded as the attempt's failure)
-            self._failed(patient, record, [(OWN_FAULT, error_text(error))], now)
+            self._failed(record, [(OWN_FAULT, error_text(error))], now)
+            return None
+        if not names:
+            self._give_up(record, f"no channel installed for {channel.value}", now)
             return None
         failures: list[tuple[str, str]] = []
         for name in names:
@@ -116,12 +129,10 @@ class Attempt:
             except Exception as error:  # noqa: BLE001 (each channel in its own try)
                 failures.append((plugin_label(name), error_text(error)))
                 continue
-            self._record_failures(patient, record.key, failures, now)
-            self.record_receipt(patient, receipt, now)
+            self._record_failures(record, failures, now)
+            self.record_receipt(record, receipt, now)
             return receipt
-        if not names:
-            failures.append((OWN_FAULT, f"no plugin delivers on {record.notice.channel.value}"))
-        self._failed(patient, record, failures, now)
+        self._failed(record, failures, now)
         return None
 
     def _envelope(self, patient: Patient, record: NoticeRecord) -> Envelope:
@@ -135,35 +146,33 @@ class Attempt:
         return Envelope(notice, text.address(patient, notice.channel), words, entry)
 
     def _record_failures(
-        self, patient: Patient, key: str, failures: list[tuple[str, str]], now: datetime
+        self, record: NoticeRecord, failures: list[tuple[str, str]], now: datetime
     ) -> None:
         for via, error in failures:
-            patient.record_failure(key, via, error, now, WORKER)
+            record.record_failure(via, error, now, WORKER)
             self.tally.failed += 1
-            log.warning("notice %s: %s failed (%s)", key, via, error.split(":", 1)[0])
+            log.warning("notice %s: %s failed (%s)", record.key, via, error.split(":", 1)[0])
 
-    def _failed(
-        self, patient: Patient, record: NoticeRecord, failures: list[tuple[str, str]], now: datetime
-    ) -> None:
+    def _failed(self, record: NoticeRecord, failures: list[tuple[str, str]], now: datetime) -> None:
         """Record the failures, then a retry with backoff, or hand the notice to the desk."""
-        self._record_failures(patient, record.key, failures, now)
-        count = record.failures + len(failures)
+        self._record_failures(record, failures, now)
+        count = record.failures
         if count >= self.settings.tries:
             last = failures[-1][1].split(":", 1)[0]
             reason = f"no channel took it in {count} tries (last: {last})"
-            self._give_up(patient, record.key, reason, now)
+            self._give_up(record, reason, now)
             return
         due = now + timedelta(minutes=self.settings.backoff(count))
-        patient.schedule_notice(record.key, due, "retry after a failure", now, WORKER)
+        record.schedule_retry(due, "retry after a failure", now, WORKER)
         self.tally.waiting += 1
 
     def _give_up(
-        self, patient: Patient, key: str, reason: str, now: datetime, *, dropped: bool = False
+        self, record: NoticeRecord, reason: str, now: datetime, *, dropped: bool = False
     ) -> None:
-        patient.give_up_notice(key, reason, now, WORKER)
+        record.give_up(reason, now, WORKER)
         if dropped:
             self.tally.dropped += 1
-            log.info("notice %s given up: %s", key, reason)
+            log.info("notice %s given up: %s", record.key, reason)
             return
         self.tally.given_up += 1
-        log.warning("notice %s given up: %s", key, reason)
+        log.warning("notice %s given up: %s", record.key, reason)

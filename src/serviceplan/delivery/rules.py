@@ -1,21 +1,26 @@
 """Whether a notice may go out now: reachability, expiry, quiet hours and the per-patient limits.
 
-Pure functions of the patient's record, the notice and the time, so each rule is tested alone.
+Pure functions of the facts a decision rests on (`Facts`) and the time, so each rule is tested
+alone. "At most 1 a day" counts the clinic's calendar day. "At most 3 a week" counts any 168
+hours (7 days of 24), the strict reading: texts on Tuesday evening, Thursday and Friday hold
+the next one until the Tuesday evening after, not until the next calendar week (the FCC's
+exemption says "a week" without saying which; a rolling window never lets four through in six
+days).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
 
 import attrs
 
 from serviceplan.delivery.settings import DeliverySettings
-from serviceplan.domain.notice import AHEAD_OF_VISIT, NoticeKind
-from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
-from serviceplan.domain.patient import Patient
+from serviceplan.domain.notice import AHEAD_OF_VISIT
+from serviceplan.domain.notice_record import NoticeRecord
 from serviceplan.domain.visit import VisitStatus
 
-WEEK = 7
+WEEK = timedelta(days=7)
 
 
 @attrs.frozen
@@ -40,28 +45,36 @@ class GiveUp:
     """A newer estimate replaced it, or its visit was moved or cancelled."""
 
 
+@attrs.frozen
+class Facts:
+    """What else a decision about one notice rests on, read from the record when it is made."""
+
+    reachable: bool
+    """The patient consented on the notice's channel, did not opt out, and has an address there."""
+    visit: VisitStatus | None = None
+    """The status of the visit a notice ahead of it is about (None for the others)."""
+    replaced: bool = False
+    """A newer estimate for the same visit was owed after this one."""
+    sent: Sequence[datetime] = ()
+    """When the patient's automated messages were delivered in the last eight days."""
+
+
 Decision = Send | Wait | GiveUp
 GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED})
 
 
-def decide(  # noqa: PLR0913 (the facts a decision rests on)
-    patient: Patient,
-    record: NoticeRecord,
-    now: datetime,
-    zone: tzinfo,
-    rules: DeliverySettings,
-    *,
-    visit: VisitStatus | None = None,
+def decide(
+    record: NoticeRecord, facts: Facts, now: datetime, zone: tzinfo, rules: DeliverySettings
 ) -> Decision:
-    """Decide what to do with an owed notice at `now` (`visit`: the status of its visit)."""
+    """Decide what to do with an owed notice at `now`."""
     notice = record.notice
-    stale = stale_now(patient, record, now, visit)
+    stale = stale_now(record, facts, now)
     if stale is not None:
         return stale
     waits = [Wait(record.due, "scheduled")] if record.due > now else []
     if notice.channel in rules.automated:
         waits += [
-            w for w in (quiet_hours(now, zone, rules), limits(patient, now, zone, rules)) if w
+            w for w in (quiet_hours(now, zone, rules), limits(facts.sent, now, zone, rules)) if w
         ]
     if not waits:
         return Send()
@@ -71,39 +84,22 @@ def decide(  # noqa: PLR0913 (the facts a decision rests on)
     return wait
 
 
-def stale_now(
-    patient: Patient, record: NoticeRecord, now: datetime, visit: VisitStatus | None
-) -> GiveUp | None:
+def stale_now(record: NoticeRecord, facts: Facts, now: datetime) -> GiveUp | None:
     """Return why the notice should no longer go out at all, if it should not.
 
     Nothing left to tell (dropped) is checked first, as the read models count it: a notice
     replaced or about a visit gone is dropped whatever else is true of it.
     """
     notice = record.notice
-    if notice.kind in AHEAD_OF_VISIT and visit in GONE:
+    if notice.kind in AHEAD_OF_VISIT and facts.visit in GONE:
         return GiveUp("its visit was moved or cancelled", dropped=True)
-    if superseded(patient, record):
+    if facts.replaced:
         return GiveUp("a newer estimate for the same visit replaced it", dropped=True)
-    if not patient.can_reach(notice.channel):
+    if not facts.reachable:
         return GiveUp(f"the patient cannot be reached on {notice.channel.value} any more")
     if notice.expires is not None and now >= notice.expires:
         return GiveUp("it expired before it could go out")
     return None
-
-
-def superseded(patient: Patient, record: NoticeRecord) -> bool:
-    """Say whether a delay notice for the same visit was requested after this one.
-
-    Order on the patient's record decides, not the clock: two estimates may share a minute.
-    """
-    notice = record.notice
-    if notice.kind is not NoticeKind.DELAY or notice.visit_id is None:
-        return False
-    keys = [r.key for r in patient.notices]
-    later = patient.notices[keys.index(record.key) + 1 :] if record.key in keys else ()
-    return any(
-        r.notice.kind is NoticeKind.DELAY and r.notice.visit_id == notice.visit_id for r in later
-    )
 
 
 def quiet_hours(now: datetime, zone: tzinfo, rules: DeliverySettings) -> Wait | None:
@@ -117,25 +113,23 @@ def quiet_hours(now: datetime, zone: tzinfo, rules: DeliverySettings) -> Wait | 
     return Wait(datetime.combine(day, end, zone), "quiet hours")
 
 
-def limits(patient: Patient, now: datetime, zone: tzinfo, rules: DeliverySettings) -> Wait | None:
-    """Return a wait until the patient may get another automated message, if they are at a limit."""
+def limits(
+    sent: Sequence[datetime], now: datetime, zone: tzinfo, rules: DeliverySettings
+) -> Wait | None:
+    """Return a wait until the patient may get another automated message, if they are at a limit.
+
+    `sent` holds when their automated messages were delivered; a day is the clinic's calendar
+    day, a week any 168 hours.
+    """
     today = now.astimezone(zone).date()
-    days = sorted(
-        r.settled_at.astimezone(zone).date()
-        for r in patient.notices
-        if r.status is NoticeStatus.DELIVERED
-        and r.settled_at is not None
-        and r.notice.channel in rules.automated
-    )
-    week = [d for d in days if d > today - timedelta(days=WEEK)]
-    free: list[tuple[date, str]] = []
-    if sum(1 for d in week if d == today) >= rules.per_day:
-        free.append((today + timedelta(days=1), f"{rules.per_day} a day"))
+    free: list[tuple[datetime, str]] = []
+    if sum(1 for t in sent if t.astimezone(zone).date() == today) >= rules.per_day:
+        tomorrow = datetime.combine(today + timedelta(days=1), rules.quiet_until, zone)
+        free.append((tomorrow, f"{rules.per_day} a day"))
+    week = sorted(t for t in sent if now - WEEK < t <= now)
     if len(week) >= rules.per_week:
-        free.append(
-            (week[len(week) - rules.per_week] + timedelta(days=WEEK), f"{rules.per_week} a week")
-        )
+        free.append((week[len(week) - rules.per_week] + WEEK, f"{rules.per_week} in 7 days"))
     if not free:
         return None
-    day, limit = max(free)
-    return Wait(datetime.combine(day, rules.quiet_until, zone), f"the limit of {limit}")
+    until, limit = max(free)
+    return Wait(until, f"the limit of {limit}")

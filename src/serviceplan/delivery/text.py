@@ -29,6 +29,10 @@ _TEXTS = {
         "{clinic}: we are running late and now expect to see you at about {time}. "
         "To keep it, come later or reschedule, call {phone}."
     ),
+    NoticeKind.ON_TIME: (
+        "{clinic}: we are back on time and expect to see you at {time} as booked. "
+        "Questions: call {phone}."
+    ),
     NoticeKind.PREPARATION: (
         "{clinic}: please plan extra time for your appointment on {day} at {time}. "
         "Questions: call {phone}."

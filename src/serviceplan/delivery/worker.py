@@ -1,10 +1,12 @@
 """The delivery follower: it reads the event log after the save and sends what is owed.
 
-Two positions are kept in the store's tracking table:
-- requests: each `NoticeRequested` is tried once, and the outcome events are written in the same
-  transaction as the position, so a crash never skips a request nor records it twice;
-- retries: a low-water mark below which every `NoticeRetryScheduled` is settled. Retries not yet
-  due hold the mark; retries already handled are recognised from the patient's record.
+Each pass first lets the plan's policies catch up (a delay's notices are owed by one), then
+keeps two positions in the store's tracking table:
+- requests: each `NoticeRecord.Requested` (or `Adopted`) is tried once, and the outcome events
+  are written in the same transaction as the position, so a crash never skips a request nor
+  records it twice;
+- retries: a low-water mark below which every `NoticeRecord.RetryScheduled` is settled. Retries
+  not yet due hold the mark; retries already handled are recognised from the notice's record.
 A channel may still be called twice for one notice (a crash after sending, before saving): it gets
 the same idempotency key both times and answers the second call with its first receipt.
 
@@ -31,11 +33,11 @@ from serviceplan.delivery.lease import Lease, lease_for
 from serviceplan.delivery.settings import DeliverySettings
 from serviceplan.domain import checks
 from serviceplan.domain.notice import Receipt
-from serviceplan.domain.patient import Patient
-from serviceplan.errors import ConcurrentUpdate
+from serviceplan.domain.notice_record import NoticeRecord
+from serviceplan.errors import ConcurrentUpdate, NoticeNotFound
 
 RACES = 5
-"""How often a save lost to another writer of the same patient is tried again."""
+"""How often a save lost to another writer of the same notice is tried again."""
 
 log = logging.getLogger("serviceplan.delivery")
 
@@ -55,8 +57,8 @@ class DeliveryWorker:
         self.lease = lease_for(plan) if lease is None else lease
         self.requests_position = f"{plan.name}.notice-requests"
         self.retries_position = f"{plan.name}.notice-retries"
-        self._requested = get_topic(Patient.NoticeRequested)  # type: ignore[attr-defined]
-        self._rescheduled = get_topic(Patient.NoticeRetryScheduled)  # type: ignore[attr-defined]
+        self._requested = [get_topic(NoticeRecord.Requested), get_topic(NoticeRecord.Adopted)]
+        self._rescheduled = [get_topic(NoticeRecord.RetryScheduled)]
 
     def run_once(self, now: datetime | None = None) -> Tally:
         """Try every new request, then every retry that is due; return what was done.
@@ -69,6 +71,7 @@ class DeliveryWorker:
             log.debug("another delivery worker is on its pass; this one waits for the next")
             return tally
         try:
+            self.plan.follow(at)
             self.follow_requests(at, tally)
             self.retry_due(at, tally)
         finally:
@@ -107,9 +110,8 @@ class DeliveryWorker:
         """Try each request after the saved position, saving the position with the outcome."""
         start = self.plan.recorder.max_tracking_id(self.requests_position) or 0
         for notification in self._read(start, self._requested):
-            event: Any = self.plan.mapper.to_domain_event(notification)
             tracking = Tracking(self.requests_position, notification.id)
-            self._handle(event.originator_id, event.notice.key, now, tally, tracking)
+            self._handle(UUID(str(notification.originator_id)), now, tally, tracking)
 
     def retry_due(self, now: datetime, tally: Tally) -> None:
         """Try each scheduled retry that is due, then raise the low-water mark as far as settled."""
@@ -117,10 +119,10 @@ class DeliveryWorker:
         position, hold = start, None
         for notification in self._read(start, self._rescheduled):
             event: Any = self.plan.mapper.to_domain_event(notification)
-            record = self.plan.get_notice(event.originator_id, event.key)
+            record = self._record(event.originator_id)
             if record.is_owed and record.due == event.due:
                 if event.due <= now:
-                    self._handle(event.originator_id, event.key, now, tally, None)
+                    self._handle(event.originator_id, now, tally, None)
                 elif hold is None:
                     hold = notification.id
             position = notification.id
@@ -131,38 +133,40 @@ class DeliveryWorker:
             except IntegrityError:
                 log.info("another delivery worker moved the retry mark first")
 
-    def _read(self, start: int, topic: str) -> Iterator[Notification]:
+    def _read(self, start: int, topics: list[str]) -> Iterator[Notification]:
         position = start
         while batch := self.plan.recorder.select_notifications(
-            position, self.settings.batch_size, topics=[topic], inclusive_of_start=False
+            position, self.settings.batch_size, topics=topics, inclusive_of_start=False
         ):
             yield from batch
             position = batch[-1].id
 
+    def _record(self, record_id: UUID) -> NoticeRecord:
+        return self.plan.load(NoticeRecord, record_id, NoticeNotFound)
+
     def _handle(
-        self, patient_id: UUID, key: str, now: datetime, tally: Tally, tracking: Tracking | None
+        self, record_id: UUID, now: datetime, tally: Tally, tracking: Tracking | None
     ) -> None:
-        """Attempt one notice and save the outcome; a lost race loads the patient again."""
+        """Attempt one notice and save the outcome; a lost race loads its record again."""
         receipt: Receipt | None = None
         for _ in range(RACES):
             done = Tally()
             attempt = Attempt(self.plan, self.settings, done)
-            patient = self.plan.get_patient(patient_id)
-            record = patient.notice(key)
-            if record is not None and record.is_owed:
+            record = self._record(record_id)
+            if record.is_owed:
                 if receipt is None:
-                    receipt = attempt.run(patient, record, now)
+                    receipt = attempt.run(record, now)
                 else:
-                    attempt.record_receipt(patient, receipt, now)
+                    attempt.record_receipt(record, receipt, now)
             try:
-                self.plan.events.put(patient.collect_events(), tracking=tracking)
+                self.plan.events.put(record.collect_events(), tracking=tracking)
             except IntegrityError:
                 if tracking is not None and self._passed(tracking):
                     return
                 continue
             tally.add(done)
             return
-        msg = f"notice {key}: the patient's record kept changing; it will be tried again"
+        msg = f"notice record {record_id} kept changing; it will be tried again"
         raise ConcurrentUpdate(msg)
 
     def _passed(self, tracking: Tracking) -> bool:

@@ -15,12 +15,37 @@ if TYPE_CHECKING:
     from serviceplan.domain.staff import Staff
 
 MAX_MINUTES = 24 * 60
+MAX_REASON = 200
 
 
 class Delay(Aggregate):
-    """A provider's lateness and the visits it pushes back, revised as the estimate changes."""
+    """A provider's lateness and the visits it pushes back, revised as the estimate changes.
 
-    @event("Announced")
+    Its own aggregate because an estimate and its impact change together, and a resolved delay
+    is history: it is never revised again.
+    """
+
+    class Announced(Aggregate.Created):
+        provider: str
+        day: date
+        late_from: datetime
+        minutes: int
+        reason: str
+        impact: Impact
+        at: datetime
+        by: Staff
+
+    class Revised(Aggregate.Event):
+        minutes: int
+        impact: Impact
+        at: datetime
+        by: Staff
+
+    class Resolved(Aggregate.Event):
+        at: datetime
+        by: Staff
+
+    @event(Announced)
     def __init__(  # noqa: PLR0913 (an announcement has this many facts)
         self,
         *,
@@ -33,45 +58,70 @@ class Delay(Aggregate):
         at: datetime,
         by: Staff,
     ) -> None:
+        del by
+        self.provider = provider
+        self.day = day
+        self.late_from = late_from
+        self.minutes = minutes
+        self.reason = reason
+        self.impact = impact
+        self.announced_at = at
+        self.resolved_at: datetime | None = None
+
+    @classmethod
+    def announce(  # noqa: PLR0913 (an announcement has this many facts)
+        cls,
+        *,
+        provider: str,
+        day: date,
+        late_from: datetime,
+        minutes: int,
+        reason: str,
+        impact: Impact,
+        at: datetime,
+        by: Staff,
+    ) -> Delay:
+        """Announce that `provider` runs `minutes` late from `late_from`, with its impact."""
         checks.code(provider, "provider")
         if not isinstance(day, date) or isinstance(day, datetime):
             raise InvalidInput("day must be a date")
         checks.aware(late_from, "late from")
         checks.minutes(minutes, "delay", high=MAX_MINUTES)
         _check_impact(impact)
-        checks.aware(at, "at")
-        checks.staff(by)
-        self.provider = provider
-        self.day = day
-        self.late_from = late_from
-        self.minutes = minutes
-        self.reason = checks.text(reason, "reason", max_length=200)
-        self.impact = impact
-        self.announced_at = at
-        self.resolved_at: datetime | None = None
+        return cls(
+            provider=provider, day=day, late_from=late_from, minutes=minutes,
+            reason=checks.text(reason, "reason", max_length=MAX_REASON), impact=impact,
+            at=checks.aware(at, "at"), by=checks.staff(by),
+        )  # fmt: skip
 
     @property
     def is_resolved(self) -> bool:
         """Say whether the provider is back on time."""
         return self.resolved_at is not None
 
-    @event("Revised")
     def revise(self, minutes: int, impact: Impact, at: datetime, by: Staff) -> None:
         """Record a new estimate and the impact it has now."""
         self._check_open("revise")
         checks.minutes(minutes, "delay", low=0, high=MAX_MINUTES)
         _check_impact(impact)
-        checks.aware(at, "at")
-        checks.staff(by)
+        self._revised(
+            minutes=minutes, impact=impact, at=checks.aware(at, "at"), by=checks.staff(by)
+        )
+
+    @event(Revised)
+    def _revised(self, minutes: int, impact: Impact, at: datetime, by: Staff) -> None:
+        del at, by
         self.minutes = minutes
         self.impact = impact
 
-    @event("Resolved")
     def resolve(self, at: datetime, by: Staff) -> None:
         """Record that the provider is back on schedule."""
         self._check_open("resolve")
-        checks.aware(at, "at")
-        checks.staff(by)
+        self._resolved(at=checks.aware(at, "at"), by=checks.staff(by))
+
+    @event(Resolved)
+    def _resolved(self, at: datetime, by: Staff) -> None:
+        del by
         self.resolved_at = at
 
     def _check_open(self, command: str) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import attrs
 
+from serviceplan.domain.money import Money
+from serviceplan.errors import InvalidInput
+
 
 def _a_bool(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    from serviceplan.errors import InvalidInput  # noqa: PLC0415 (keeps this module tiny)
-
     if not isinstance(value, bool):
         raise InvalidInput(f"{attribute.name} must be answered yes (True) or no (False)")
 
@@ -28,3 +29,12 @@ class EmpowermentCheck:
     def all_yes(self) -> bool:
         """Say whether all three answers are yes."""
         return self.good_for_patient and self.good_for_practice and self.can_take_care_of_it
+
+
+def empowered(check: object, cost: object, limit: Money) -> bool:
+    """Say whether someone may go ahead on their own: three yeses, and a cost within `limit`."""
+    if not isinstance(check, EmpowermentCheck):
+        raise InvalidInput("check must be an EmpowermentCheck")
+    if cost is not None and not isinstance(cost, Money):
+        raise InvalidInput("cost must be Money")
+    return check.all_yes and (cost is None or cost <= limit)

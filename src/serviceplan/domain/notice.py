@@ -21,10 +21,14 @@ NOTICE_NAMESPACE = UUID("3c9b7a52-61d4-4f0e-9a8b-d2e4f6a1b705")
 
 
 class NoticeKind(Enum):
-    """What a notice is for; `RESCHEDULED` and `CANCELLED` tell of a change already made."""
+    """What a notice is for; `RESCHEDULED` and `CANCELLED` tell of a change already made.
+
+    `ON_TIME` tells a patient who heard of a delay that the day is back on time for them.
+    """
 
     HEADS_UP = "heads-up"
     DELAY = "delay"
+    ON_TIME = "on-time"
     PREPARATION = "preparation"
     RESCHEDULE_OFFER = "reschedule-offer"
     FOLLOW_UP = "follow-up"
@@ -32,12 +36,21 @@ class NoticeKind(Enum):
     CANCELLED = "cancelled"
 
 
-AHEAD_OF_VISIT = frozenset({NoticeKind.HEADS_UP, NoticeKind.DELAY, NoticeKind.PREPARATION})
+AHEAD_OF_VISIT = frozenset(
+    {NoticeKind.HEADS_UP, NoticeKind.DELAY, NoticeKind.ON_TIME, NoticeKind.PREPARATION}
+)
 """Kinds about a visit still to come: once the visit is moved or cancelled they are stale."""
+ESTIMATES = frozenset({NoticeKind.DELAY, NoticeKind.ON_TIME})
+"""Kinds that tell a new estimate of when a visit starts: a later one replaces an earlier one."""
 
 
 def notice_key(kind: NoticeKind, *parts: object) -> str:
-    """Derive a stable idempotency key from what makes a notice unique (patient, visit, time)."""
+    """Derive a stable idempotency key from what makes one request unique.
+
+    A key names one request, not one text: the same estimate told twice, at two revisions of a
+    delay, is two notices. The library derives its own keys from the event that asks for the
+    notice (a delay's revision and the visit, say), so a follower asked twice owes it once.
+    """
     kind = checks.member(kind, NoticeKind, "kind")
     return f"{kind.value}-{uuid5(NOTICE_NAMESPACE, '/'.join(map(str, parts))).hex}"
 

@@ -1,20 +1,28 @@
-"""Where a notice stands on the patient's record: owed, delivered, or given up for the desk.
+"""Where a notice stands: owed, delivered, or given up for the desk; one record per notice.
 
-Each change returns a new record, so the Patient aggregate keeps a tuple of immutable values.
+Each notice is an aggregate of its own, its id derived from its key, so owing a notice writes
+nothing anyone else writes: a delay that owes a thousand notices, a desk booking and a delivery
+worker recording an outcome never meet on one record.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid5
 
-import attrs
+from eventsourcing.domain import Aggregate, event
 
 from serviceplan.domain import checks
 from serviceplan.domain.notice import Notice, Receipt
 from serviceplan.errors import InvalidInput, NotAllowedNow
 
+if TYPE_CHECKING:
+    from serviceplan.domain.staff import Staff
+
 MAX_NOTE = 200
+NOTICE_RECORD_NAMESPACE = UUID("9b7e1f0a-4c2d-4e6b-8a15-3f0d2c7b9e41")
 
 
 class NoticeStatus(Enum):
@@ -25,26 +33,110 @@ class NoticeStatus(Enum):
     GIVEN_UP = "given-up"
 
 
-@attrs.frozen
-class NoticeRecord:
-    """One notice and its history in brief: when it is next due, how often it failed, its end."""
+def notice_record_id(key: str) -> UUID:
+    """Return the id of the record of the notice with idempotency key `key`."""
+    return uuid5(NOTICE_RECORD_NAMESPACE, checks.code(key, "notice key"))
 
-    notice: Notice
-    requested_at: datetime
-    due: datetime
-    """When delivery should next be tried."""
-    status: NoticeStatus = NoticeStatus.OWED
-    failures: int = 0
-    receipt: Receipt | None = None
-    settled_at: datetime | None = None
-    note: str = ""
-    """Why it waits, the last error, or why it was given up."""
+
+class NoticeRecord(Aggregate):
+    """One notice and its history in brief: when it is next due, how often it failed, its end.
+
+    Its own aggregate because one rule holds across its events: a notice ends once, delivered or
+    given up, and nothing is recorded of it after.
+    """
+
+    class Requested(Aggregate.Created):
+        notice: Notice
+        follows: UUID | None
+        at: datetime
+        by: Staff
+
+    class Adopted(Aggregate.Created):
+        """A notice a version 0.1 patient record owed, taken over with where it stood."""
+
+        notice: Notice
+        follows: UUID | None
+        due: datetime
+        failures: int
+        note: str
+        at: datetime
+        by: Staff
+
+        def apply(self, aggregate: NoticeRecord) -> None:
+            """Carry over the due time, the failed tries and the note it had."""
+            aggregate.due = self.due
+            aggregate.failures = self.failures
+            aggregate.note = self.note
+
+    class Delivered(Aggregate.Event):
+        receipt: Receipt
+        at: datetime
+        by: Staff
+
+    class Failed(Aggregate.Event):
+        via: str
+        error: str
+        at: datetime
+        by: Staff
+
+    class RetryScheduled(Aggregate.Event):
+        due: datetime
+        reason: str
+        at: datetime
+        by: Staff
+
+    class GivenUp(Aggregate.Event):
+        reason: str
+        at: datetime
+        by: Staff
+
+    @event(Requested)
+    def __init__(
+        self, notice: Notice, at: datetime, by: Staff, follows: UUID | None = None
+    ) -> None:
+        del by
+        self.notice = notice
+        self.follows = follows
+        self.requested_at = at
+        self.due = max(at, notice.not_before) if notice.not_before else at
+        self.status = NoticeStatus.OWED
+        self.failures = 0
+        self.receipt: Receipt | None = None
+        self.settled_at: datetime | None = None
+        self.note = ""
 
     @classmethod
-    def requested(cls, notice: Notice, at: datetime) -> NoticeRecord:
-        """Open the record of a newly requested notice; it is due at once or at `not_before`."""
-        due = max(at, notice.not_before) if notice.not_before else at
-        return cls(notice=notice, requested_at=at, due=due)
+    def request(
+        cls, notice: Notice, at: datetime, by: Staff, follows: UUID | None = None
+    ) -> NoticeRecord:
+        """Open the record of a newly owed notice; it is due at once or at `not_before`."""
+        if not isinstance(notice, Notice):
+            raise InvalidInput("the notice must be a Notice")
+        if follows is not None:
+            checks.an_id(follows, "follows")
+        return cls._create(
+            cls.Requested, id=notice_record_id(notice.key), notice=notice, follows=follows,
+            at=checks.aware(at, "at"), by=checks.staff(by),
+        )  # fmt: skip
+
+    @classmethod
+    def adopt(  # noqa: PLR0913 (where an old notice stood)
+        cls,
+        notice: Notice,
+        *,
+        requested_at: datetime,
+        due: datetime,
+        failures: int,
+        note: str,
+        by: Staff,
+    ) -> NoticeRecord:
+        """Take over a notice a version 0.1 patient record still owed, as it stood there."""
+        return cls._create(
+            cls.Adopted, id=notice_record_id(notice.key), notice=notice, follows=None,
+            due=checks.aware(due, "due"), failures=failures,
+            note=checks.text(note, "note", max_length=MAX_NOTE, empty=True),
+            at=checks.aware(requested_at, "requested at"), by=checks.staff(by),
+        )  # fmt: skip
 
     @property
     def key(self) -> str:
@@ -52,40 +144,70 @@ class NoticeRecord:
         return self.notice.key
 
     @property
+    def patient_id(self) -> UUID:
+        """Whom the notice is for."""
+        return self.notice.patient_id
+
+    @property
     def is_owed(self) -> bool:
         """Say whether the notice still has to go out."""
         return self.status is NoticeStatus.OWED
 
-    def delivered(self, receipt: Receipt, at: datetime) -> NoticeRecord:
-        """Return the record closed by a channel's receipt."""
-        self._check_owed("record a delivery", at)
-        if receipt.key != self.key:
+    def record_delivery(self, receipt: Receipt, at: datetime, by: Staff) -> None:
+        """Record a channel's receipt for the owed notice."""
+        self._check_owed("record a delivery", at, by)
+        if not isinstance(receipt, Receipt) or receipt.key != self.key:
             raise InvalidInput("a delivery needs the channel's receipt for this notice's key")
-        return attrs.evolve(
-            self, status=NoticeStatus.DELIVERED, receipt=receipt, settled_at=at, note=""
-        )
+        self._delivered(receipt=receipt, at=at, by=by)
 
-    def failed(self, via: str, error: str, at: datetime) -> NoticeRecord:
-        """Return the record with one more failed try by the plugin `via`."""
-        self._check_owed("record a failure", at)
+    @event(Delivered)
+    def _delivered(self, receipt: Receipt, at: datetime, by: Staff) -> None:
+        del by
+        self.status = NoticeStatus.DELIVERED
+        self.receipt = receipt
+        self.settled_at = at
+        self.note = ""
+
+    def record_failure(self, via: str, error: str, at: datetime, by: Staff) -> None:
+        """Record that the plugin `via` failed to deliver the notice, and how."""
+        self._check_owed("record a failure", at, by)
         checks.code(via, "via")
-        note = checks.text(error, "error", max_length=MAX_NOTE)
-        return attrs.evolve(self, failures=self.failures + 1, note=note)
+        self._failed(via=via, error=checks.text(error, "error", max_length=MAX_NOTE), at=at, by=by)
 
-    def rescheduled(self, due: datetime, reason: str, at: datetime) -> NoticeRecord:
-        """Return the record due again at `due`, saying why it waits."""
-        self._check_owed("schedule a retry", at)
+    @event(Failed)
+    def _failed(self, via: str, error: str, at: datetime, by: Staff) -> None:
+        del via, at, by
+        self.failures += 1
+        self.note = error
+
+    def schedule_retry(self, due: datetime, reason: str, at: datetime, by: Staff) -> None:
+        """Record when the owed notice will be tried again, and why it waits."""
+        self._check_owed("schedule a retry", at, by)
         if checks.aware(due, "due") <= at:
             raise InvalidInput("a retry must be due after the moment it is scheduled")
-        return attrs.evolve(self, due=due, note=checks.text(reason, "reason", max_length=MAX_NOTE))
+        reason = checks.text(reason, "reason", max_length=MAX_NOTE)
+        self._retry_scheduled(due=due, reason=reason, at=at, by=by)
 
-    def given_up(self, reason: str, at: datetime) -> NoticeRecord:
-        """Return the record handed to the front desk: no more automatic tries."""
-        self._check_owed("give up", at)
-        note = checks.text(reason, "reason", max_length=MAX_NOTE)
-        return attrs.evolve(self, status=NoticeStatus.GIVEN_UP, settled_at=at, note=note)
+    @event(RetryScheduled)
+    def _retry_scheduled(self, due: datetime, reason: str, at: datetime, by: Staff) -> None:
+        del at, by
+        self.due = due
+        self.note = reason
 
-    def _check_owed(self, command: str, at: datetime) -> None:
+    def give_up(self, reason: str, at: datetime, by: Staff) -> None:
+        """Record that no more automatic tries will be made; the front desk takes it from here."""
+        self._check_owed("give up", at, by)
+        self._given_up(reason=checks.text(reason, "reason", max_length=MAX_NOTE), at=at, by=by)
+
+    @event(GivenUp)
+    def _given_up(self, reason: str, at: datetime, by: Staff) -> None:
+        del by
+        self.status = NoticeStatus.GIVEN_UP
+        self.settled_at = at
+        self.note = reason
+
+    def _check_owed(self, command: str, at: datetime, by: Staff) -> None:
         checks.aware(at, "at")
+        checks.staff(by)
         if not self.is_owed:
             raise NotAllowedNow("notice", self.status.value, command)

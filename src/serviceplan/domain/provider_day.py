@@ -1,4 +1,8 @@
-"""A provider's day: which visits are on it, so a delay can find them in one read."""
+"""Version 0.1's index of a provider's day, kept so histories written then still load.
+
+Every booking wrote it, so two desks booking one provider's day collided; the day's visits are
+now read from the schedule index (`serviceplan.app.schedule`), built from the visits' own events.
+"""
 
 from __future__ import annotations
 
@@ -7,52 +11,43 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from serviceplan.domain import checks
-
 PROVIDER_DAY_NAMESPACE = UUID("0b8f0d4e-2f6a-4c55-8a7e-5e3d9b1c7a20")
 
 
 class ProviderDay(Aggregate):
-    """The list of visits booked with one provider on one day, in the order they were booked.
+    """The visits and delays of one provider on one day, as version 0.1 listed them."""
 
-    The ids are kept in lists that each event appends to, so replaying a day of n visits takes
-    time in proportion to n (a new tuple per event would copy n²/2 ids); `visit_ids` and
-    `delay_ids` hand out tuples, made when asked for.
-    """
+    class Opened(Aggregate.Created):
+        provider: str
+        day: date
+
+    class VisitAdded(Aggregate.Event):
+        visit_id: UUID
+
+    class DelayAdded(Aggregate.Event):
+        delay_id: UUID
 
     @staticmethod
     def create_id(provider: str, day: date) -> UUID:
-        """Derive the id from provider and day, so there is exactly one per pair."""
+        """Derive the id from provider and day, as version 0.1 did."""
         return provider_day_id(provider, day)
 
-    @event("Opened")
+    @event(Opened)
     def __init__(self, provider: str, day: date) -> None:
-        self.provider = checks.code(provider, "provider")
+        self.provider = provider
         self.day = day
-        self._visit_ids: list[UUID] = []
-        self._delay_ids: list[UUID] = []
+        self.visit_ids: tuple[UUID, ...] = ()
+        self.delay_ids: tuple[UUID, ...] = ()
 
-    @property
-    def visit_ids(self) -> tuple[UUID, ...]:
-        """The visits on the day, in the order they were booked."""
-        return tuple(self._visit_ids)
+    @event(VisitAdded)
+    def _visit_added(self, visit_id: UUID) -> None:
+        self.visit_ids = (*self.visit_ids, visit_id)
 
-    @property
-    def delay_ids(self) -> tuple[UUID, ...]:
-        """The delays announced on the day, in order."""
-        return tuple(self._delay_ids)
-
-    @event("VisitAdded")
-    def add_visit(self, visit_id: UUID) -> None:
-        """Put a newly booked visit on the day."""
-        self._visit_ids.append(checks.an_id(visit_id, "visit id"))
-
-    @event("DelayAdded")
-    def add_delay(self, delay_id: UUID) -> None:
-        """Put an announced delay on the day, so the desk and detection can find it."""
-        self._delay_ids.append(checks.an_id(delay_id, "delay id"))
+    @event(DelayAdded)
+    def _delay_added(self, delay_id: UUID) -> None:
+        self.delay_ids = (*self.delay_ids, delay_id)
 
 
 def provider_day_id(provider: str, day: date) -> UUID:
-    """Return the id of the provider's day."""
+    """Return the id version 0.1 gave a provider's day."""
     return uuid5(PROVIDER_DAY_NAMESPACE, f"{provider}/{day.isoformat()}")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
+import attrs
 from eventsourcing.domain import Aggregate, event
 
 from serviceplan.domain import checks
@@ -31,11 +32,17 @@ class VisitStatus(Enum):
 
 PENDING = frozenset({VisitStatus.BOOKED, VisitStatus.CHECKED_IN})
 VISIT_NAMESPACE = UUID("3c9a6f0b-71d2-4e58-a4c3-9d2e8b1f5a64")
+MAX_WHY = 200
 
 
 def visit_id_for(external_id: str) -> UUID:
     """Derive a stable visit id from the scheduling system's appointment id."""
     return uuid5(VISIT_NAMESPACE, checks.text(external_id, "external id", max_length=128))
+
+
+def moved_visit_id(request_id: UUID) -> UUID:
+    """Return the id the new visit of a requested move gets: one move request, one new visit."""
+    return uuid5(VISIT_NAMESPACE, f"move/{request_id}")
 
 
 class DelayChoice(Enum):
@@ -47,10 +54,97 @@ class DelayChoice(Enum):
     CANCEL = "cancel"
 
 
-class Visit(Aggregate):
-    """One appointment; its events tell the whole of its day."""
+@attrs.frozen
+class MoveRequest:
+    """A move the desk asked the scheduler for, not yet booked or refused."""
 
-    @event("Booked")
+    request_id: UUID
+    start: datetime
+    provider: str
+    length: int
+    reason: CancellationReason
+    amends: UUID | None
+    """The incident the move makes amends for (the first slot of a morning), if any."""
+    by: Staff
+
+
+class Visit(Aggregate):
+    """One appointment; its events tell the whole of its day.
+
+    Its own aggregate because its status moves one way (booked, checked in, started, completed;
+    or cancelled, moved, no-show) and every command must see where it stands.
+    """
+
+    class Booked(Aggregate.Created):
+        patient_id: UUID
+        provider: str
+        visit_type: str
+        start: datetime
+        length: int
+        at: datetime
+        by: Staff
+        rescheduled_from: UUID | None
+
+    class CheckedIn(Aggregate.Event):
+        at: datetime
+        by: Staff
+
+    class Started(Aggregate.Event):
+        at: datetime
+        by: Staff
+
+    class Completed(Aggregate.Event):
+        at: datetime
+        by: Staff
+
+    class Cancelled(Aggregate.Event):
+        reason: CancellationReason
+        at: datetime
+        by: Staff
+
+    class Rescheduled(Aggregate.Event):
+        to: UUID
+        reason: CancellationReason
+        at: datetime
+        by: Staff
+
+    class NoShow(Aggregate.Event):
+        at: datetime
+        by: Staff
+
+    class FlaggedLong(Aggregate.Event):
+        why: str
+        at: datetime
+        by: Staff
+
+    class ChoiceRecorded(Aggregate.Event):
+        delay_id: UUID
+        choice: DelayChoice
+        at: datetime
+        by: Staff
+
+    class MoveRequested(Aggregate.Event):
+        request_id: UUID
+        start: datetime
+        provider: str
+        length: int
+        reason: CancellationReason
+        amends: UUID | None
+        at: datetime
+        by: Staff
+
+    class MoveRefused(Aggregate.Event):
+        request_id: UUID
+        why: str
+        at: datetime
+        by: Staff
+
+    class SlotReleased(Aggregate.Event):
+        released: bool
+        at: datetime
+        by: Staff
+
+    @event(Booked)
     def __init__(  # noqa: PLR0913 (a booking has this many facts)
         self,
         *,
@@ -63,15 +157,7 @@ class Visit(Aggregate):
         by: Staff,
         rescheduled_from: UUID | None = None,
     ) -> None:
-        checks.an_id(patient_id, "patient id")
-        checks.code(provider, "provider")
-        checks.code(visit_type, "visit type")
-        checks.minutes(length, "expected length")
-        checks.staff(by)
-        if checks.aware(start, "start") < checks.aware(at, "at"):
-            raise VisitInPast(f"cannot book a visit at {start:%Y-%m-%d %H:%M}: that is in the past")
-        if rescheduled_from is not None:
-            checks.an_id(rescheduled_from, "rescheduled from")
+        del by
         self.patient_id = patient_id
         self.provider = provider
         self.visit_type = visit_type
@@ -87,6 +173,43 @@ class Visit(Aggregate):
         self.completed_at: datetime | None = None
         self.flagged_long: str | None = None
         self.choices: tuple[tuple[UUID, DelayChoice], ...] = ()
+        self.move_request: MoveRequest | None = None
+        self.move_refused: str | None = None
+        self.moved_through_scheduler = False
+        self.slot_released_at: datetime | None = None
+
+    @classmethod
+    def book(  # noqa: PLR0913 (a booking has this many facts)
+        cls,
+        *,
+        patient_id: UUID,
+        provider: str,
+        visit_type: str,
+        start: datetime,
+        length: int,
+        at: datetime,
+        by: Staff,
+        rescheduled_from: UUID | None = None,
+        visit_id: UUID | None = None,
+    ) -> Visit:
+        """Book a visit that starts no earlier than the booking (with `visit_id` if given)."""
+        checks.an_id(patient_id, "patient id")
+        checks.code(provider, "provider")
+        checks.code(visit_type, "visit type")
+        checks.minutes(length, "expected length")
+        checks.staff(by)
+        if checks.aware(start, "start") < checks.aware(at, "at"):
+            raise VisitInPast(f"cannot book a visit at {start:%Y-%m-%d %H:%M}: that is in the past")
+        if rescheduled_from is not None:
+            checks.an_id(rescheduled_from, "rescheduled from")
+        facts: dict[str, Any] = {
+            "patient_id": patient_id, "provider": provider, "visit_type": visit_type,
+            "start": start, "length": length, "at": at, "by": by,
+            "rescheduled_from": rescheduled_from,
+        }  # fmt: skip
+        if visit_id is None:
+            return cls(**facts)
+        return cls._create(cls.Booked, id=checks.an_id(visit_id, "visit id"), **facts)
 
     @property
     def end(self) -> datetime:
@@ -98,66 +221,167 @@ class Visit(Aggregate):
         """Say whether the visit is still to happen (booked or checked in)."""
         return self.status in PENDING
 
-    @event("CheckedIn")
     def check_in(self, at: datetime, by: Staff) -> None:
         """Record the patient's arrival at the desk."""
         self._check_moment(at, by, "check in", VisitStatus.BOOKED)
+        self._checked_in(at=at, by=by)
+
+    @event(CheckedIn)
+    def _checked_in(self, at: datetime, by: Staff) -> None:
+        del by
         self.status = VisitStatus.CHECKED_IN
         self.checked_in_at = at
 
-    @event("Started")
     def begin(self, at: datetime, by: Staff) -> None:
         """Record that the provider began seeing the patient."""
         self._check_moment(at, by, "start", VisitStatus.CHECKED_IN)
+        self._started(at=at, by=by)
+
+    @event(Started)
+    def _started(self, at: datetime, by: Staff) -> None:
+        del by
         self.status = VisitStatus.STARTED
         self.started_at = at
 
-    @event("Completed")
     def complete(self, at: datetime, by: Staff) -> None:
         """Record the end of the visit."""
         self._check_moment(at, by, "complete", VisitStatus.STARTED)
+        self._completed(at=at, by=by)
+
+    @event(Completed)
+    def _completed(self, at: datetime, by: Staff) -> None:
+        del by
         self.status = VisitStatus.COMPLETED
         self.completed_at = at
 
-    @event("Cancelled")
     def cancel(self, reason: CancellationReason, at: datetime, by: Staff) -> None:
         """Record a cancellation, by the patient or by the office as the reason code says."""
         self._check_reason(reason)
         self._check_moment(at, by, "cancel", *PENDING)
+        self._cancelled(reason=reason, at=at, by=by)
+
+    @event(Cancelled)
+    def _cancelled(self, reason: CancellationReason, at: datetime, by: Staff) -> None:
+        del at, by
         self.status = VisitStatus.CANCELLED
         self.cancellation = reason
 
-    @event("Rescheduled")
     def reschedule(self, to: UUID, reason: CancellationReason, at: datetime, by: Staff) -> None:
         """Record that the visit moved to the visit `to`, and why."""
         checks.an_id(to, "new visit id")
         self._check_reason(reason)
         self._check_moment(at, by, "reschedule", *PENDING)
+        self._rescheduled(to=to, reason=reason, at=at, by=by)
+
+    @event(Rescheduled)
+    def _rescheduled(self, to: UUID, reason: CancellationReason, at: datetime, by: Staff) -> None:
+        del at, by
         self.status = VisitStatus.RESCHEDULED
         self.rescheduled_to = to
         self.cancellation = reason
+        self.moved_through_scheduler = self.move_request is not None
+        self.move_request = None
 
-    @event("NoShow")
     def no_show(self, at: datetime, by: Staff) -> None:
         """Record that the patient did not come."""
         self._check_moment(at, by, "mark as no-show", VisitStatus.BOOKED)
         if at < self.start:
             raise NotAllowedNow("visit", "not yet due", "mark as no-show")
+        self._no_show(at=at, by=by)
+
+    @event(NoShow)
+    def _no_show(self, at: datetime, by: Staff) -> None:
+        del at, by
         self.status = VisitStatus.NO_SHOW
 
-    @event("FlaggedLong")
     def flag_long(self, why: str, at: datetime, by: Staff) -> None:
         """Flag a long visit when it is booked, so the patient is told what to expect."""
         self._check_moment(at, by, "flag as long", *PENDING)
-        self.flagged_long = checks.text(why, "why", max_length=200)
+        self._flagged_long(why=checks.text(why, "why", max_length=MAX_WHY), at=at, by=by)
 
-    @event("ChoiceRecorded")
+    @event(FlaggedLong)
+    def _flagged_long(self, why: str, at: datetime, by: Staff) -> None:
+        del at, by
+        self.flagged_long = why
+
     def record_choice(self, delay_id: UUID, choice: DelayChoice, at: datetime, by: Staff) -> None:
         """Record the patient's answer to a delay: wait, come later, reschedule or cancel."""
         checks.an_id(delay_id, "delay id")
         checks.member(choice, DelayChoice, "choice")
         self._check_moment(at, by, "record a choice", *PENDING)
+        self._choice_recorded(delay_id=delay_id, choice=choice, at=at, by=by)
+
+    @event(ChoiceRecorded)
+    def _choice_recorded(
+        self, delay_id: UUID, choice: DelayChoice, at: datetime, by: Staff
+    ) -> None:
+        del at, by
         self.choices = (*self.choices, (delay_id, choice))
+
+    def request_move(self, request: MoveRequest, at: datetime) -> None:
+        """Record that the desk asked the scheduler to move the visit; a follower carries it out."""
+        if not isinstance(request, MoveRequest):
+            raise InvalidInput("a move needs a MoveRequest")
+        self._check_reason(request.reason)
+        checks.aware(request.start, "start")
+        checks.code(request.provider, "provider")
+        checks.minutes(request.length, "length")
+        self._check_moment(at, request.by, "move", *PENDING)
+        if self.move_request is not None:
+            raise NotAllowedNow("visit", "already being moved", "move it again")
+        if request.start < at:
+            raise VisitInPast(f"cannot move a visit to {request.start:%Y-%m-%d %H:%M}: the past")
+        self._move_requested(
+            request_id=request.request_id, start=request.start, provider=request.provider,
+            length=request.length, reason=request.reason, amends=request.amends, at=at,
+            by=request.by,
+        )  # fmt: skip
+
+    @event(MoveRequested)
+    def _move_requested(  # noqa: PLR0913 (a move has this many facts)
+        self,
+        *,
+        request_id: UUID,
+        start: datetime,
+        provider: str,
+        length: int,
+        reason: CancellationReason,
+        amends: UUID | None,
+        at: datetime,
+        by: Staff,
+    ) -> None:
+        del at
+        self.move_request = MoveRequest(request_id, start, provider, length, reason, amends, by)
+        self.move_refused = None
+
+    def refuse_move(self, request_id: UUID, why: str, at: datetime, by: Staff) -> None:
+        """Record that the requested move could not be made (the scheduler said no, say)."""
+        checks.aware(at, "at")
+        checks.staff(by)
+        if self.move_request is None or self.move_request.request_id != request_id:
+            raise NotAllowedNow("visit", "not being moved", "refuse the move")
+        self._move_refused(
+            request_id=request_id, why=checks.text(why, "why", max_length=MAX_WHY), at=at, by=by
+        )
+
+    @event(MoveRefused)
+    def _move_refused(self, request_id: UUID, why: str, at: datetime, by: Staff) -> None:
+        del request_id, at, by
+        self.move_request = None
+        self.move_refused = why
+
+    def release_slot(self, released: bool, at: datetime, by: Staff) -> None:  # noqa: FBT001
+        """Record that the scheduler was told to free the time of a visit moved away."""
+        checks.aware(at, "at")
+        checks.staff(by)
+        if not self.moved_through_scheduler or self.slot_released_at is not None:
+            raise NotAllowedNow("visit", self.status.value, "release its slot")
+        self._slot_released(released=bool(released), at=at, by=by)
+
+    @event(SlotReleased)
+    def _slot_released(self, released: bool, at: datetime, by: Staff) -> None:  # noqa: FBT001
+        del released, by
+        self.slot_released_at = at
 
     def choice_for(self, delay_id: UUID) -> DelayChoice | None:
         """Return the patient's latest answer to the delay, if any."""

@@ -78,4 +78,4 @@ def load_plugins(
     names = frozenset(name for name, _ in defaults) | {
         manager.get_name(p) or "" for p in extra if isinstance(p, builtin.BUILTIN_TYPES)
     }
-    return Plugins(manager, builtins=names, strict=flag(env, STRICT), trace=flag(env, TRACE))
+    return Plugins(manager, builtins=names, strict=flag(env, STRICT))

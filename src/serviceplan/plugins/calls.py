@@ -1,8 +1,10 @@
-"""The three ways serviceplan calls a hook: one owner answers, every plugin answers, or one plugin.
+"""The three ways serviceplan calls a hook, through pluggy: first answer, each plugin, one plugin.
 
-pluggy stops at the first implementation that raises, and a catching wrapper does not change
-that. Where every plugin must be heard (channels, playbooks) each implementation is called here,
-one at a time, each in its own `try`; with tracing on, each call is logged by name only.
+Every call goes through the plugin manager's hook callers, so what pluggy promises holds:
+wrappers run, `add_hookcall_monitoring` sees each call, a `firstresult` hook stops at the first
+answer. pluggy stops calling the remaining implementations once one raises; where every plugin
+must be heard (channels, playbooks) each is asked through a caller of its own
+(`subset_hook_caller`), in its own `try`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
+from pluggy import HookCaller
+
 from serviceplan.errors import InvalidPlugin, NoPlugin
 from serviceplan.plugins.manager import PluginManager
 
 log = logging.getLogger("serviceplan.plugins")
-trace_log = logging.getLogger("serviceplan.plugins.trace")
 T = TypeVar("T")
 _NOT_CODE = re.compile(r"[^A-Za-z0-9._:-]+")
 
@@ -31,59 +34,63 @@ def plugin_label(name: str) -> str:
 class Caller:
     """Calls hooks on one plugin manager; `strict` re-raises what would be logged and skipped."""
 
-    def __init__(
-        self, manager: PluginManager, *, strict: bool = False, trace: bool = False
-    ) -> None:
+    def __init__(self, manager: PluginManager, *, strict: bool = False) -> None:
         self.manager = manager
         self.strict = strict
-        self.trace = trace
+
+    def hook(self, name: str) -> HookCaller:
+        """Return pluggy's caller of the hook `name`."""
+        caller: HookCaller = getattr(self.manager.hook, name)
+        return caller
 
     def implementers(self, hook: str) -> list[str]:
         """Return the names of the plugins implementing `hook`, in the order pluggy calls them."""
-        impls = getattr(self.manager.hook, hook).get_hookimpls()
+        impls = self.hook(hook).get_hookimpls()
         return [i.plugin_name for i in reversed(impls) if not (i.wrapper or i.hookwrapper)]
 
-    def one(self, hook: str, plugin_name: str, **kwargs: object) -> Any:  # noqa: ANN401
-        """Call only `plugin_name`'s implementation of `hook` and return its answer."""
-        impls = getattr(self.manager.hook, hook).get_hookimpls()
-        impl = next(i for i in impls if i.plugin_name == plugin_name)
-        if self.trace:
-            trace_log.info("%s: calling %s", hook, plugin_name)
-        try:
-            answer = impl.function(*(kwargs[name] for name in impl.argnames))
-        except Exception as error:
-            if self.trace:
-                trace_log.info("%s: %s raised %s", hook, plugin_name, type(error).__name__)
-            raise
-        if self.trace:
-            trace_log.info("%s: %s returned %s", hook, plugin_name, type(answer).__name__)
-        return answer
+    def first(self, hook: str, **kwargs: object) -> tuple[str, Any]:
+        """Call a `firstresult` hook as pluggy does: the first answer that is not None wins.
 
-    def owner(self, hook: str, **kwargs: object) -> tuple[str, Any]:
-        """Ask the highest-priority plugin alone; its errors reach the caller."""
+        Returns the name of the plugin first in line (for messages) and the answer; a plugin's
+        error reaches the caller. No plugin at all raises `NoPlugin`.
+        """
         names = self.implementers(hook)
         if not names:
-            raise NoPlugin(f"no plugin implements {hook}")
-        return names[0], self.one(hook, names[0], **kwargs)
+            raise NoPlugin(f"no plugin implements {hook}: install one for this role")
+        return names[0], self.hook(hook)(**kwargs)
 
-    def each(self, hook: str, check: Callable[[str, Any], Any], **kwargs: object) -> list[Any]:
+    def only(self, hook: str, plugin_name: str, **kwargs: object) -> Any:  # noqa: ANN401
+        """Call `plugin_name`'s implementation of `hook` alone, through pluggy (wrappers too)."""
+        impls = self.hook(hook).get_hookimpls()
+        others = [
+            i.plugin
+            for i in impls
+            if i.plugin_name != plugin_name and not (i.wrapper or i.hookwrapper)
+        ]
+        caller = self.manager.subset_hook_caller(hook, remove_plugins=others)
+        answers = caller(**kwargs)
+        if caller.spec is not None and caller.spec.opts.get("firstresult"):
+            return answers
+        return answers[0] if answers else None
+
+    def each(self, hook: str, check: Callable[[str, Any], T], **kwargs: object) -> list[T]:
         """Ask every plugin in turn, each in its own `try`: a broken one is logged and skipped.
 
         `check(plugin_name, answer)` returns the answer in the form wanted or raises.
         """
-        answers = []
+        answers: list[T] = []
         for name in self.implementers(hook):
             ok, answer = self.guarded(hook, name, partial(self._checked, check, hook, name, kwargs))
-            if ok:
+            if ok and answer is not None:
                 answers.append(answer)
         return answers
 
     def _checked(
-        self, check: Callable[[str, Any], Any], hook: str, name: str, kwargs: dict[str, object]
-    ) -> Any:  # noqa: ANN401 (whatever `check` makes of the answer)
-        return check(name, self.one(hook, name, **kwargs))
+        self, check: Callable[[str, Any], T], hook: str, name: str, kwargs: dict[str, object]
+    ) -> T:
+        return check(name, self.only(hook, name, **kwargs))
 
-    def guarded(self, hook: str, name: str, call: Callable[[], Any]) -> tuple[bool, Any]:
+    def guarded(self, hook: str, name: str, call: Callable[[], T]) -> tuple[bool, T | None]:
         """Run one plugin's `call`; on error log and return (False, None), or re-raise if strict.
 
         The log names the plugin, the hook and the error's type; its message and traceback, which

@@ -1,7 +1,8 @@
 """`Plugins`: the typed face of the hooks, one method per hook, so call sites stay typed.
 
-`plan.plugins.free_slots(...)` returns `list[Slot]` and checks that the plugin kept its word,
-where `pm.hook.serviceplan_free_slots(...)` would return whatever a plugin gave back.
+`plan.plugins.free_slots(...)` calls `pm.hook.serviceplan_free_slots(...)`, as pluggy documents
+it (wrappers, monitoring and `firstresult` included), and checks that the answer has the type
+the hook promises; `pm.hook` alone would return whatever a plugin gave back.
 """
 
 from __future__ import annotations
@@ -33,11 +34,10 @@ class Plugins:
         *,
         builtins: frozenset[str] = frozenset(),
         strict: bool = False,
-        trace: bool = False,
     ) -> None:
         self.manager = manager
         self.builtins = builtins
-        self._call = Caller(manager, strict=strict, trace=trace)
+        self._call = Caller(manager, strict=strict)
 
     def register(self, plugin: object, name: str | None = None) -> str:
         """Register `plugin` (a module, class instance or object with `serviceplan_*` hooks)."""
@@ -69,7 +69,7 @@ class Plugins:
             carried: set[Channel] = set()
             register = partial(_register_channel, carried, name)
             done, _ = self._call.guarded(
-                hook, name, partial(self._call.one, hook, name, register=register)
+                hook, name, partial(self._call.only, hook, name, register=register)
             )
             if done:
                 found[name] = frozenset(carried)
@@ -85,7 +85,7 @@ class Plugins:
     def deliver_notice(self, via: str, envelope: Envelope) -> Receipt:
         """Have the plugin `via` send `envelope`; its receipt is checked against the key."""
         hook = "serviceplan_deliver_notice"
-        answer = self._call.one(hook, via, envelope=envelope, key=envelope.key)
+        answer = self._call.only(hook, via, envelope=envelope, key=envelope.key)
         receipt: Receipt = expect(answer, Receipt, hook, via)
         if receipt.key != envelope.key:
             raise InvalidPlugin(f"plugin {via} returned a receipt for another notice")
@@ -96,51 +96,56 @@ class Plugins:
     def free_slots(self, provider: str, start: datetime, end: datetime) -> list[Slot]:
         """Return the provider's free slots from `start` up to `end`, earliest first."""
         hook = "serviceplan_free_slots"
-        name, answer = self._call.owner(hook, provider=provider, start=start, end=end)
+        name, answer = self._call.first(hook, provider=provider, start=start, end=end)
         return expect_list(answer, Slot, hook, name)
 
     def first_slot_of_morning(self, provider: str, day: date) -> Slot | None:
-        """Return the provider's first slot of the morning of `day` if it is free."""
+        """Return the provider's first slot of the morning of `day` if it is free, else None."""
         hook = "serviceplan_first_slot_of_morning"
-        name, answer = self._call.owner(hook, provider=provider, day=day)
-        return None if answer is None else expect(answer, Slot, hook, name)
+        name, answer = self._call.first(hook, provider=provider, day=day)
+        if answer is None:
+            raise InvalidPlugin(f"no scheduler answered {hook}: a taken slot is [], not None")
+        found = expect_list(answer, Slot, hook, name)
+        if len(found) > 1:
+            raise InvalidPlugin(f"plugin {name} returned {len(found)} slots from {hook}")
+        return found[0] if found else None
 
     def book_slot(self, booking: Booking) -> str:
         """Book the visit in the scheduling system and return its reference."""
-        name, answer = self._call.owner("serviceplan_book_slot", booking=booking)
+        name, answer = self._call.first("serviceplan_book_slot", booking=booking)
         return expect(answer, str, "serviceplan_book_slot", name)
 
     def move_booking(self, booking: Booking, start: datetime) -> str:
         """Move a booked visit to `start` and return its reference."""
-        name, answer = self._call.owner("serviceplan_move_booking", booking=booking, start=start)
+        name, answer = self._call.first("serviceplan_move_booking", booking=booking, start=start)
         return expect(answer, str, "serviceplan_move_booking", name)
 
     def cancel_booking(self, booking: Booking) -> bool:
         """Cancel a booked visit; False when the scheduler had no such booking."""
-        name, answer = self._call.owner("serviceplan_cancel_booking", booking=booking)
+        name, answer = self._call.first("serviceplan_cancel_booking", booking=booking)
         return expect(answer, bool, "serviceplan_cancel_booking", name)
 
     # Offering inventory
 
     def offering_stock(self) -> list[StockItem]:
         """Return what the office keeps for peace offerings."""
-        name, answer = self._call.owner("serviceplan_offering_stock")
+        name, answer = self._call.first("serviceplan_offering_stock")
         return expect_list(answer, StockItem, "serviceplan_offering_stock", name)
 
     def reserve_stock(self, item: str, offering_id: UUID) -> str:
         """Hold one `item` for an offering and return the hold's reference."""
         hook = "serviceplan_reserve_stock"
-        name, answer = self._call.owner(hook, item=item, offering_id=offering_id)
+        name, answer = self._call.first(hook, item=item, offering_id=offering_id)
         return expect(answer, str, hook, name)
 
     def release_stock(self, offering_id: UUID) -> bool:
         """Put an offering's held item back; False when nothing was held."""
-        name, answer = self._call.owner("serviceplan_release_stock", offering_id=offering_id)
+        name, answer = self._call.first("serviceplan_release_stock", offering_id=offering_id)
         return expect(answer, bool, "serviceplan_release_stock", name)
 
     def issue_stock(self, offering_id: UUID) -> bool:
         """Hand over an offering's held item."""
-        name, answer = self._call.owner("serviceplan_issue_stock", offering_id=offering_id)
+        name, answer = self._call.first("serviceplan_issue_stock", offering_id=offering_id)
         return expect(answer, bool, "serviceplan_issue_stock", name)
 
     # Playbook
@@ -162,11 +167,10 @@ class Plugins:
     def preparation(self, visit_type: str, language: str) -> Preparation | None:
         """Return what to expect from the visit type, from the first plugin that knows it."""
         hook = "serviceplan_preparation"
-        for name in self._call.implementers(hook):
-            answer = self._call.one(hook, name, visit_type=visit_type, language=language)
-            if answer is not None:
-                return expect(answer, Preparation, hook, name)
-        return None
+        if not self._call.implementers(hook):
+            return None
+        name, answer = self._call.first(hook, visit_type=visit_type, language=language)
+        return None if answer is None else expect(answer, Preparation, hook, name)
 
 
 def _register_channel(carried: set[Channel], plugin: str, channel: Channel) -> None:

@@ -1,11 +1,14 @@
 """Every hook a clinic's plugin may implement, grouped by role; `docs/plugins.md` shows each.
 
-Call them through `plan.plugins` (the typed facade), which knows how each role is answered:
+Call them through `plan.plugins` (the typed facade, a thin view of `pm.hook`), which knows how
+each role is answered:
 
-- scheduler and offering inventory: the highest-priority plugin answers alone (a clinic's plugin
-  before the built-in default), and its errors reach the caller;
-- preparation: the first plugin that does not return None answers;
-- notification channels and playbooks: every plugin is asked, each in its own `try`.
+- scheduler, offering inventory and preparation (`firstresult`): pluggy asks the plugins in turn
+  (a clinic's plugin before the built-in default) until one answers something other than None,
+  and a plugin's error reaches the caller; so a scheduler answers every question it owns (a
+  taken first slot is `[]`, never None);
+- notification channels and playbooks: every plugin is asked, each through a caller of its own
+  and in its own `try`, so one broken plugin never silences the others.
 """
 
 from __future__ import annotations
@@ -49,8 +52,8 @@ def serviceplan_free_slots(provider: str, start: datetime, end: datetime) -> lis
 
 
 @hookspec(firstresult=True)
-def serviceplan_first_slot_of_morning(provider: str, day: date) -> Slot | None:
-    """Return the provider's first slot of the morning of `day` if it is free, else None."""
+def serviceplan_first_slot_of_morning(provider: str, day: date) -> list[Slot]:
+    """Return `[slot]`, the first slot of the morning of `day` if it is free, else `[]`."""
 
 
 @hookspec(firstresult=True)

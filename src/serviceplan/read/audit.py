@@ -1,7 +1,8 @@
 """The audit trail: who did what, when, for one patient or one incident.
 
-Every event of a patient, a visit, an incident or an offering becomes one line, with the staff
-member and role who acted. Events added to those aggregates later join the trail on their own.
+Every event of a patient, a visit, an incident, an offering or a notice becomes one line, with
+the staff member and role who acted. Events added to those aggregates later join the trail on
+their own.
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ from eventsourcing.utils import get_topic
 
 from serviceplan.domain.incident import Incident
 from serviceplan.domain.money import Money
+from serviceplan.domain.notice import Notice
+from serviceplan.domain.notice_record import NoticeRecord
 from serviceplan.domain.offering import Offering
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.signs import Observation
 from serviceplan.domain.visit import Visit
 from serviceplan.read.follower import Event, Follower, stamp, unstamp
 
-AUDITED = (Patient, Visit, Incident, Offering)
+AUDITED = (Patient, Visit, Incident, Offering, NoticeRecord)
+SAID_AS: dict[type, str] = {NoticeRecord: "Notice"}
+"""Records the trail names otherwise than their class: a notice's record is the notice."""
 _BASES = frozenset({"Event", "Created"})
 _QUIET = frozenset(
     {"originator_id", "originator_version", "originator_topic", "timestamp", "at", "by", "contact"}
@@ -51,7 +56,7 @@ def _topics_of(aggregate: type) -> dict[str, str]:
     for name, value in vars(aggregate).items():
         is_event = isinstance(value, type) and issubclass(value, CanMutateAggregate)
         if is_event and name not in _BASES:
-            found[get_topic(value)] = f"{aggregate.__name__}.{name}"
+            found[get_topic(value)] = f"{SAID_AS.get(aggregate, aggregate.__name__)}.{name}"
     return found
 
 
@@ -88,7 +93,7 @@ class AuditTrail(Follower):
     """Who did what, when, filed under the patient and the incident it concerns."""
 
     name = "audit"
-    schema = 1
+    schema = 2
     tables = {  # noqa: RUF012 (read-only class data)
         "audit_lines": """CREATE TABLE IF NOT EXISTS audit_lines (
             position INTEGER PRIMARY KEY, at TEXT, by_id TEXT, role TEXT, patient_id TEXT,
@@ -125,6 +130,8 @@ class AuditTrail(Follower):
         """Return the patient and incident a record belongs to, learning them on first sight."""
         if record == "Patient":
             return record_id, None
+        if isinstance(fields.get("notice"), Notice):
+            fields = {"patient_id": fields["notice"].patient_id}
         if "patient_id" in fields:
             incident = fields.get("incident_id") or (record_id if record == "Incident" else None)
             link = (str(fields["patient_id"]), None if incident is None else str(incident))

@@ -48,7 +48,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
-    schema = 4
+    schema = 5
     notice_table = "board_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "board_visits": """CREATE TABLE IF NOT EXISTS board_visits (
@@ -72,7 +72,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
 
     # -- visits -------------------------------------------------------------------------------
 
-    @on(Visit.Booked, reads=BOOKED)  # type: ignore[attr-defined]
+    @on(Visit.Booked, reads=BOOKED)
     def _booked(  # noqa: PLR0913, PLR0917 (the booking's fields, as stored)
         self,
         visit_id: str,
@@ -87,13 +87,16 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             "INSERT OR REPLACE INTO board_visits (visit_id, patient_id, provider, day, visit_type,"
             " booked_start, length, status, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                visit_id, text_id(patient_id), provider, start[:10], visit_type, start, length,
-                VisitStatus.BOOKED.value, None if moved_from is None else text_id(moved_from),
+                visit_id, text_id(patient_id), provider, self.local_day(start), visit_type, start,
+                length, VisitStatus.BOOKED.value,
+                None if moved_from is None else text_id(moved_from),
             ),
             ("board_visits", visit_id),
         )  # fmt: skip
 
-    @on(ProviderDay.Opened, reads=("provider", "day._data_"))  # type: ignore[attr-defined]
+    # Version 0.1 listed each provider's day; its days agree with `local_day`.
+
+    @on(ProviderDay.Opened, reads=("provider", "day._data_"))
     def _day_opened(self, day_id: str, provider: str, day: str) -> None:
         self.write(
             "INSERT OR REPLACE INTO board_days VALUES (?, ?, ?)",
@@ -101,7 +104,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             ("board_days", day_id),
         )
 
-    @on(ProviderDay.VisitAdded, reads=("visit_id._data_",))  # type: ignore[attr-defined]
+    @on(ProviderDay.VisitAdded, reads=("visit_id._data_",))
     def _on_day(self, day_id: str, visit_id: str) -> None:
         visit = text_id(visit_id)
         self.write(
@@ -112,28 +115,28 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             ("board_days", day_id),
         )
 
-    @on(Visit.CheckedIn, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Visit.CheckedIn, reads=(AT,))
     def _checked_in(self, visit_id: str, at: str) -> None:
         self._status(visit_id, VisitStatus.CHECKED_IN, "checked_in_at", at)
 
-    @on(Visit.Started, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Visit.Started, reads=(AT,))
     def _started(self, visit_id: str, at: str) -> None:
         self._status(visit_id, VisitStatus.STARTED, "started_at", at)
 
-    @on(Visit.Completed, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Visit.Completed, reads=(AT,))
     def _completed(self, visit_id: str, at: str) -> None:
         self._status(visit_id, VisitStatus.COMPLETED, "completed_at", at)
 
-    @on(Visit.Cancelled, reads=())  # type: ignore[attr-defined]
+    @on(Visit.Cancelled, reads=())
     def _cancelled(self, visit_id: str) -> None:
         self._status(visit_id, VisitStatus.CANCELLED)
         self.note_visit_gone(visit_id)
 
-    @on(Visit.NoShow, reads=())  # type: ignore[attr-defined]
+    @on(Visit.NoShow, reads=())
     def _no_show(self, visit_id: str) -> None:
         self._status(visit_id, VisitStatus.NO_SHOW)
 
-    @on(Visit.Rescheduled, reads=("to._data_",))  # type: ignore[attr-defined]
+    @on(Visit.Rescheduled, reads=("to._data_",))
     def _rescheduled(self, visit_id: str, to: str) -> None:
         self._status(visit_id, VisitStatus.RESCHEDULED)
         self.note_visit_gone(visit_id)
@@ -162,7 +165,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
 
     # -- the patient's answer -----------------------------------------------------------------
 
-    @on(Visit.ChoiceRecorded, reads=("choice._data_",))  # type: ignore[attr-defined]
+    @on(Visit.ChoiceRecorded, reads=("choice._data_",))
     def _choice(self, visit_id: str, choice: str) -> None:
         """Show the patient's latest answer to a delay: wait, come later, reschedule, cancel."""
         self.write(

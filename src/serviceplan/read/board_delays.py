@@ -29,7 +29,7 @@ class DelayProjections:
         def write(self, statement: str, params: Sequence[object], *rows: Key) -> None:
             """Queue a write (`Follower.write`)."""
 
-    @on(Delay.Announced, reads=ANNOUNCED)  # type: ignore[attr-defined]
+    @on(Delay.Announced, reads=ANNOUNCED)
     def _announced(  # noqa: PLR0913, PLR0917 (the announcement's fields, as stored)
         self,
         delay_id: str,
@@ -48,7 +48,7 @@ class DelayProjections:
         )
         self._project(delay_id, slips)
 
-    @on(Delay.Revised, reads=("minutes", SLIPS))  # type: ignore[attr-defined]
+    @on(Delay.Revised, reads=("minutes", SLIPS))
     def _revised(self, delay_id: str, minutes: int, slips: list[dict[str, Any]]) -> None:
         self.write(
             "UPDATE board_delays SET minutes = ? WHERE delay_id = ?",
@@ -58,7 +58,7 @@ class DelayProjections:
         self._clear_pending(delay_id)
         self._project(delay_id, slips)
 
-    @on(Delay.Resolved, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Delay.Resolved, reads=(AT,))
     def _resolved(self, delay_id: str, at: str) -> None:
         self.write(
             "UPDATE board_delays SET resolved_at = ? WHERE delay_id = ?",

@@ -129,6 +129,13 @@ class Follower:
         first = ((VERSION,) if version > 1 else ()) + ((AT,) if self.until is not None else ())
         return Reader(fields(first + paths), version if version > 1 else None, bool(self.until))
 
+    def local_day(self, moment: str) -> str:
+        """Return the clinic day (ISO) of a stored moment, in the plan's zone if it has one."""
+        zone = getattr(getattr(self.plan, "settings", None), "timezone", None)
+        if zone is None:
+            return moment[:10]
+        return datetime.fromisoformat(moment).astimezone(zone).date().isoformat()
+
     def handles(self, topic: str) -> bool:
         """Say whether this follower reads events of `topic`."""
         return topic in self._bound

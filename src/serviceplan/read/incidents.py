@@ -46,15 +46,26 @@ class OpenIncident:
     escalations: int = 0
     tasks: tuple[OpenTask, ...] = ()
     respond_within: timedelta = RESPOND_WITHIN
+    acknowledge_by: datetime | None = None
+    """Close of business on the day it opened (the next business day's after hours)."""
+    acknowledged_at: datetime | None = None
+    """When the first step went ahead, if one has."""
+    respond_by: datetime | None = None
+    """When the patient is owed an answer, as the incident recorded it."""
 
     @property
     def deadline(self) -> datetime:
         """When the patient is owed an answer."""
-        return self.opened_at + self.respond_within
+        return self.respond_by or self.opened_at + self.respond_within
 
     def is_overdue(self, now: datetime) -> bool:
-        """Say whether the incident ran past its deadline."""
-        return now > self.deadline
+        """Say whether the incident missed its acknowledgement or its answer, as `Incident` does."""
+        unacknowledged = (
+            self.acknowledged_at is None
+            and self.acknowledge_by is not None
+            and now > self.acknowledge_by
+        )
+        return unacknowledged or now > self.deadline
 
     def overdue_tasks(self, now: datetime) -> tuple[OpenTask, ...]:
         """Return the errands past due."""
@@ -65,12 +76,13 @@ class OpenIncidents(Follower):
     """Every incident not yet resolved, with its tasks; resolved ones stay for a reopening."""
 
     name = "incidents"
-    schema = 1
+    schema = 2
     tables = {  # noqa: RUF012 (read-only class data)
         "inc_incidents": """CREATE TABLE IF NOT EXISTS inc_incidents (
             incident_id TEXT PRIMARY KEY, patient_id TEXT, opened_at TEXT, need TEXT,
             topic TEXT, level TEXT, status TEXT, cause TEXT, fault TEXT,
-            escalations INTEGER DEFAULT 0)""",
+            escalations INTEGER DEFAULT 0, acknowledge_by TEXT, acknowledged_at TEXT,
+            respond_by TEXT)""",
         "inc_tasks": """CREATE TABLE IF NOT EXISTS inc_tasks (
             task_id TEXT PRIMARY KEY, incident_id TEXT, kind TEXT, owner TEXT, due TEXT,
             outcome TEXT, done_at TEXT)""",
@@ -80,30 +92,47 @@ class OpenIncidents(Follower):
         "CREATE INDEX IF NOT EXISTS inc_tasks_by_incident ON inc_tasks (incident_id)",
     )
 
-    @on(Incident.Opened)  # type: ignore[attr-defined]
+    @on(Incident.Opened)
     def _opened(self, e: Event) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO inc_incidents (incident_id, patient_id, opened_at, need, topic,"
-            " level, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " level, status, acknowledge_by, respond_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 str(e.originator_id), str(e.patient_id), stamp(e.at), e.need,
                 e.observation.topic.value, e.observation.level.value, IncidentStatus.OPEN.value,
+                stamp(e.acknowledge_by), stamp(e.respond_by),
             ),
         )  # fmt: skip
 
-    @on(Incident.ObservationAdded)  # type: ignore[attr-defined]
+    @on(Incident.StepTaken)
+    def _step_taken(self, e: Event) -> None:
+        self._acknowledged(e)
+
+    @on(Incident.StepDecided)
+    def _step_decided(self, e: Event) -> None:
+        if e.approved:
+            self._acknowledged(e)
+
+    def _acknowledged(self, e: Event) -> None:
+        self.db.execute(
+            "UPDATE inc_incidents SET acknowledged_at = COALESCE(acknowledged_at, ?)"
+            " WHERE incident_id = ?",
+            (stamp(e.at), str(e.originator_id)),
+        )
+
+    @on(Incident.ObservationAdded)
     def _observed(self, e: Event) -> None:
         self._set(e, topic=e.observation.topic.value, level=e.observation.level.value)
 
-    @on(Incident.CauseSet)  # type: ignore[attr-defined]
+    @on(Incident.CauseSet)
     def _cause(self, e: Event) -> None:
         self._set(e, cause=e.cause.value)
 
-    @on(Incident.FaultDetermined)  # type: ignore[attr-defined]
+    @on(Incident.FaultDetermined)
     def _fault(self, e: Event) -> None:
         self._set(e, fault=e.fault.value)
 
-    @on(Incident.Escalated)  # type: ignore[attr-defined]
+    @on(Incident.Escalated)
     def _escalated(self, e: Event) -> None:
         self.db.execute(
             "UPDATE inc_incidents SET status = ?, escalations = escalations + 1"
@@ -111,15 +140,15 @@ class OpenIncidents(Follower):
             (IncidentStatus.ESCALATED.value, str(e.originator_id)),
         )
 
-    @on(Incident.Resolved)  # type: ignore[attr-defined]
+    @on(Incident.Resolved)
     def _resolved(self, e: Event) -> None:
         self._set(e, status=IncidentStatus.RESOLVED.value)
 
-    @on(Incident.Reopened)  # type: ignore[attr-defined]
+    @on(Incident.Reopened)
     def _reopened(self, e: Event) -> None:
         self._set(e, status=IncidentStatus.OPEN.value)
 
-    @on(Incident.TaskOpened)  # type: ignore[attr-defined]
+    @on(Incident.TaskOpened)
     def _task_opened(self, e: Event) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO inc_tasks (task_id, incident_id, kind, owner, due)"
@@ -127,7 +156,7 @@ class OpenIncidents(Follower):
             (str(e.task_id), str(e.originator_id), e.kind.value, e.owner, stamp(e.due)),
         )
 
-    @on(Incident.TaskDone)  # type: ignore[attr-defined]
+    @on(Incident.TaskDone)
     def _task_done(self, e: Event) -> None:
         self.db.execute(
             "UPDATE inc_tasks SET outcome = ?, done_at = ? WHERE task_id = ?",
@@ -164,5 +193,6 @@ class OpenIncidents(Follower):
             opened_at=datetime.fromisoformat(row["opened_at"]), need=row["need"],
             topic=row["topic"], level=row["level"], status=row["status"], cause=row["cause"],
             fault=row["fault"], escalations=row["escalations"], tasks=tasks,
-            respond_within=respond_within,
+            respond_within=respond_within, acknowledge_by=unstamp(row["acknowledge_by"]),
+            acknowledged_at=unstamp(row["acknowledged_at"]), respond_by=unstamp(row["respond_by"]),
         )  # fmt: skip

@@ -1,10 +1,11 @@
-"""How each notice ended, followed from the patient's notice events into a read model's tables.
+"""How each notice ended, followed from the notices' records into a read model's tables.
 
 `NoticeFollowing` is mixed into a follower that names its table in `notice_table`. A notice is
-known by its key; the table ties it to its visit, so the outcome events (which carry only the
-key) reach the visit's row. A notice given up with nothing left to tell is *dropped*, not
-failed: a newer estimate for the same visit was owed by then, or the visit it was ahead of had
-been moved or cancelled (kept in `<notice_table>_gone`).
+known by its key and its record's id; the table ties it to its visit, so the outcome events
+(which carry only the record's id) reach the visit's row. Notices version 0.1 kept on the
+patient's record are followed from those events too. A notice given up with nothing left to
+tell is *dropped*, not failed: a newer estimate for the same visit was owed by then, or the
+visit it was ahead of had been moved or cancelled (kept in `<notice_table>_gone`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from serviceplan.domain.notice import AHEAD_OF_VISIT, NoticeKind
-from serviceplan.domain.notice_record import NoticeStatus
+from serviceplan.domain.notice import AHEAD_OF_VISIT, ESTIMATES
+from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus, notice_record_id
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.visit import Visit
 from serviceplan.read.follower import AT, on, unstamp
@@ -25,10 +26,12 @@ from serviceplan.read.writes import Key
 NOTICE = "notice._data_."
 REQUESTED = (f"{NOTICE}key", f"{NOTICE}kind._data_", f"{NOTICE}visit_id._data_", AT)
 COLUMNS = """key TEXT PRIMARY KEY, visit_id TEXT, kind TEXT, seq INTEGER, requested_at TEXT,
-    status TEXT, failures INTEGER DEFAULT 0, settled_at TEXT, settled_seq INTEGER"""
+    status TEXT, failures INTEGER DEFAULT 0, settled_at TEXT, settled_seq INTEGER,
+    record_id TEXT UNIQUE"""
 DROPPED = "dropped"
 FAILED = "failed"
 _AHEAD = frozenset(kind.value for kind in AHEAD_OF_VISIT)
+_ESTIMATES = frozenset(kind.value for kind in ESTIMATES)
 
 
 def notice_tables(name: str) -> dict[str, str]:
@@ -83,7 +86,7 @@ def outcomes(stored: Iterable[Sequence[object]]) -> list[Outcome]:
     rows = [StoredNotice(*row) for row in stored]  # type: ignore[arg-type]
     delays: dict[str, list[int]] = defaultdict(list)
     for row in rows:
-        if row.kind == NoticeKind.DELAY.value and row.visit_id is not None:
+        if row.kind in _ESTIMATES and row.visit_id is not None:
             delays[row.visit_id].append(row.seq)
     return [_outcome(row, delays) for row in rows]
 
@@ -103,7 +106,7 @@ def _nothing_left_to_tell(row: StoredNotice, delays: dict[str, list[int]]) -> bo
     settled = row.settled_seq or 0
     if row.gone_seq is not None and row.gone_seq < settled:
         return True
-    newer = delays.get(row.visit_id or "", []) if row.kind == NoticeKind.DELAY.value else []
+    newer = delays.get(row.visit_id or "", []) if row.kind in _ESTIMATES else []
     return any(row.seq < seq < settled for seq in newer)
 
 
@@ -122,38 +125,62 @@ class NoticeFollowing:
         def write(self, statement: str, params: Sequence[object], *rows: Key) -> None:
             """Queue a write (`Follower.write`)."""
 
-    @on(Patient.NoticeRequested, reads=REQUESTED)  # type: ignore[attr-defined]
+    @on(NoticeRecord.Requested, reads=REQUESTED)
     def _notice_requested(
+        self, record_id: str, key: str, kind: str, visit_id: str | None, at: str
+    ) -> None:
+        visit = None if visit_id is None else text_id(visit_id)
+        self.write(
+            f"INSERT OR IGNORE INTO {self.notice_table} VALUES"  # noqa: S608
+            " (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?)",
+            (key, visit, kind, self.event_position, at, NoticeStatus.OWED.value, record_id),
+            (self.notice_table, record_id),
+        )
+
+    @on(NoticeRecord.Delivered, reads=(AT,))
+    def _notice_delivered(self, record_id: str, at: str) -> None:
+        self._settle(record_id, NoticeStatus.DELIVERED, at)
+
+    @on(NoticeRecord.GivenUp, reads=(AT,))
+    def _notice_given_up(self, record_id: str, at: str) -> None:
+        self._settle(record_id, NoticeStatus.GIVEN_UP, at)
+
+    @on(NoticeRecord.Failed, reads=())
+    def _notice_failed(self, record_id: str) -> None:
+        self._count_failure(record_id)
+
+    # Version 0.1 kept notices on the patient's record; its events are followed by key.
+
+    @on(Patient.NoticeRequested, reads=REQUESTED)
+    def _legacy_requested(
         self, patient_id: str, key: str, kind: str, visit_id: str | None, at: str
     ) -> None:
         del patient_id  # the key is enough: it is unique in the whole store
-        visit = None if visit_id is None else text_id(visit_id)
+        self._notice_requested(str(notice_record_id(key)), key, kind, visit_id, at)
+
+    @on(Patient.NoticeDelivered, reads=("receipt._data_.key", AT))
+    def _legacy_delivered(self, patient_id: str, key: str, at: str) -> None:
+        del patient_id
+        self._settle(str(notice_record_id(key)), NoticeStatus.DELIVERED, at)
+
+    @on(Patient.NoticeGivenUp, reads=("key", AT))
+    def _legacy_given_up(self, patient_id: str, key: str, at: str) -> None:
+        del patient_id
+        self._settle(str(notice_record_id(key)), NoticeStatus.GIVEN_UP, at)
+
+    @on(Patient.NoticeFailed, reads=("key",))
+    def _legacy_failed(self, patient_id: str, key: str) -> None:
+        del patient_id
+        self._count_failure(str(notice_record_id(key)))
+
+    def _count_failure(self, record_id: str) -> None:
         self.write(
-            f"INSERT OR REPLACE INTO {self.notice_table} VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL)",  # noqa: S608
-            (key, visit, kind, self.event_position, at, NoticeStatus.OWED.value),
-            (self.notice_table, key),
+            f"UPDATE {self.notice_table} SET failures = failures + 1 WHERE record_id = ?",  # noqa: S608
+            (record_id,),
+            (self.notice_table, record_id),
         )
 
-    @on(Patient.NoticeDelivered, reads=("receipt._data_.key", AT))  # type: ignore[attr-defined]
-    def _notice_delivered(self, patient_id: str, key: str, at: str) -> None:
-        del patient_id
-        self._settle(key, NoticeStatus.DELIVERED, at)
-
-    @on(Patient.NoticeGivenUp, reads=("key", AT))  # type: ignore[attr-defined]
-    def _notice_given_up(self, patient_id: str, key: str, at: str) -> None:
-        del patient_id
-        self._settle(key, NoticeStatus.GIVEN_UP, at)
-
-    @on(Patient.NoticeFailed, reads=("key",))  # type: ignore[attr-defined]
-    def _notice_failed(self, patient_id: str, key: str) -> None:
-        del patient_id
-        self.write(
-            f"UPDATE {self.notice_table} SET failures = failures + 1 WHERE key = ?",  # noqa: S608
-            (key,),
-            (self.notice_table, key),
-        )
-
-    @on(Visit.Cancelled, Visit.Rescheduled, reads=())  # type: ignore[attr-defined]
+    @on(Visit.Cancelled, Visit.Rescheduled, reads=())
     def _notice_visit_gone(self, visit_id: str) -> None:
         self.note_visit_gone(visit_id)
 
@@ -166,10 +193,10 @@ class NoticeFollowing:
             (gone, visit_id),
         )
 
-    def _settle(self, key: str, status: NoticeStatus, at: str) -> None:
+    def _settle(self, record_id: str, status: NoticeStatus, at: str) -> None:
         self.write(
             f"UPDATE {self.notice_table} SET status = ?, settled_at = ?, settled_seq = ?"  # noqa: S608
-            " WHERE key = ?",
-            (status.value, at, self.event_position, key),
-            (self.notice_table, key),
+            " WHERE record_id = ?",
+            (status.value, at, self.event_position, record_id),
+            (self.notice_table, record_id),
         )

@@ -34,7 +34,7 @@ class Recovery(NoticeFollowing, Follower):
     """The tables behind the recovery report, and the report for any range of days."""
 
     name = "recovery"
-    schema = 3
+    schema = 4
     notice_table = "rep_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "rep_incidents": """CREATE TABLE IF NOT EXISTS rep_incidents (
@@ -59,28 +59,28 @@ class Recovery(NoticeFollowing, Follower):
         "CREATE INDEX IF NOT EXISTS rep_notices_by_visit ON rep_notices (visit_id)",
     )
 
-    @on(Incident.Opened, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Incident.Opened, reads=(AT,))
     def _opened(self, incident_id: str, at: str) -> None:
         self.write(
             "INSERT OR REPLACE INTO rep_incidents (incident_id, opened_day, opened_at, status)"
             " VALUES (?, ?, ?, ?)",
-            (incident_id, at[:10], at, "open"),
+            (incident_id, self.local_day(at), at, "open"),
             ("rep_incidents", incident_id),
         )
 
-    @on(Incident.CauseSet, reads=("cause._data_",))  # type: ignore[attr-defined]
+    @on(Incident.CauseSet, reads=("cause._data_",))
     def _cause(self, incident_id: str, cause: str) -> None:
         self._set(incident_id, "cause = ?", cause)
 
-    @on(Incident.StepTaken, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Incident.StepTaken, reads=(AT,))
     def _step(self, incident_id: str, at: str) -> None:
         self._set(incident_id, "acknowledged_at = COALESCE(acknowledged_at, ?)", at)
 
-    @on(Incident.Resolved, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Incident.Resolved, reads=(AT,))
     def _resolved(self, incident_id: str, at: str) -> None:
         self._set(incident_id, "resolved_at = ?, status = 'resolved'", at)
 
-    @on(Incident.Reopened, reads=())  # type: ignore[attr-defined]
+    @on(Incident.Reopened, reads=())
     def _reopened(self, incident_id: str) -> None:
         self._set(incident_id, "resolved_at = NULL, status = ?", IncidentStatus.OPEN.value)
 
@@ -91,7 +91,7 @@ class Recovery(NoticeFollowing, Follower):
             ("rep_incidents", incident_id),
         )
 
-    @on(Offering.Proposed, reads=("kind._data_", AMOUNT, CURRENCY))  # type: ignore[attr-defined]
+    @on(Offering.Proposed, reads=("kind._data_", AMOUNT, CURRENCY))
     def _proposed(self, offering_id: str, kind: str, amount: str, currency: str) -> None:
         self.write(
             "INSERT OR REPLACE INTO rep_offerings VALUES (?, ?, ?, ?, ?, NULL)",
@@ -99,15 +99,15 @@ class Recovery(NoticeFollowing, Follower):
             ("rep_offerings", offering_id),
         )
 
-    @on(Offering.Approved, reads=())  # type: ignore[attr-defined]
+    @on(Offering.Approved, reads=())
     def _approved(self, offering_id: str) -> None:
         self._offering_status(offering_id, OfferingStatus.APPROVED)
 
-    @on(Offering.Declined, reads=())  # type: ignore[attr-defined]
+    @on(Offering.Declined, reads=())
     def _declined(self, offering_id: str) -> None:
         self._offering_status(offering_id, OfferingStatus.DECLINED)
 
-    @on(Offering.Withdrawn, reads=())  # type: ignore[attr-defined]
+    @on(Offering.Withdrawn, reads=())
     def _withdrawn(self, offering_id: str) -> None:
         self._offering_status(offering_id, OfferingStatus.WITHDRAWN)
 
@@ -118,26 +118,26 @@ class Recovery(NoticeFollowing, Follower):
             ("rep_offerings", offering_id),
         )
 
-    @on(Offering.Issued, reads=(AT,))  # type: ignore[attr-defined]
+    @on(Offering.Issued, reads=(AT,))
     def _issued(self, offering_id: str, at: str) -> None:
         self.write(
             "UPDATE rep_offerings SET status = ?, issued_day = ? WHERE offering_id = ?",
-            (OfferingStatus.ISSUED.value, at[:10], offering_id),
+            (OfferingStatus.ISSUED.value, self.local_day(at), offering_id),
             ("rep_offerings", offering_id),
         )
 
-    @on(Patient.OfferingEntered, reads=("offering_id._data_", AMOUNT, CURRENCY, AT))  # type: ignore[attr-defined]
+    @on(Patient.OfferingEntered, reads=("offering_id._data_", AMOUNT, CURRENCY, AT))
     def _entered(
         self, patient_id: str, offering_id: str, amount: str, currency: str, at: str
     ) -> None:
         offering = text_id(offering_id)
         self.write(
             "INSERT OR REPLACE INTO rep_ledger VALUES (?, ?, ?, ?, ?)",
-            (offering, patient_id, amount, currency, at[:10]),
+            (offering, patient_id, amount, currency, self.local_day(at)),
             ("rep_ledger", offering),
         )
 
-    @on(Patient.OfferingReleased, reads=("offering_id._data_",))  # type: ignore[attr-defined]
+    @on(Patient.OfferingReleased, reads=("offering_id._data_",))
     def _released(self, patient_id: str, offering_id: str) -> None:  # noqa: ARG002 (the record's id comes first)
         offering = text_id(offering_id)
         self.write(

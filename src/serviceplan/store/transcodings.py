@@ -2,6 +2,9 @@
 
 The stock JSON transcoder turns tuples into lists and refuses dates, enums and attrs classes.
 Here each gets a named transcoding, so stored events read as plain JSON and load back equal.
+
+A stored value is loaded as it was stored, without its validators: a rule tightened since (a
+stricter phone number, a shorter text) judges new input, never a record already kept.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.incident import IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice import Notice, NoticeKind, Receipt
-from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
-from serviceplan.domain.offering import OfferingKind, OfferingStatus
+from serviceplan.domain.notice_record import NoticeStatus
+from serviceplan.domain.offering import OfferingKind, OfferingStatus, StockStatus
 from serviceplan.domain.patient import LedgerEntry
 from serviceplan.domain.playbook import Proposal
 from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
@@ -34,11 +37,10 @@ from serviceplan.domain.visit import DelayChoice, VisitStatus
 VALUE_OBJECTS: tuple[type[Any], ...] = (
     PhoneNumber, EmailAddress, ContactPoints, Money, Staff, CancellationReason, Observation,
     Task, LedgerEntry, Slip, Impact, Proposal, EmpowermentCheck, Step, Notice, Receipt,
-    NoticeRecord,
 )  # fmt: skip
 ENUMS: tuple[type[Enum], ...] = (
     Channel, Level, Topic, ProcessCause, Fault, TaskKind, OfferingKind, OfferingStatus,
-    VisitStatus, IncidentStatus, StepStatus, DelayChoice, NoticeKind, NoticeStatus,
+    VisitStatus, IncidentStatus, StepStatus, DelayChoice, NoticeKind, NoticeStatus, StockStatus,
 )  # fmt: skip
 
 
@@ -121,12 +123,43 @@ class AttrsAsDict(Transcoding):
         self.type = cls
         self.name = cls.__name__
         self.fields = tuple(f.name for f in attrs.fields(cls))
+        self._defaults = {f.name: f.default for f in attrs.fields(cls)}
 
     def encode(self, obj: Any) -> dict[str, Any]:  # noqa: ANN401
         return {f: tag_tuples(getattr(obj, f)) for f in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:  # noqa: ANN401
-        return self.type(**data)
+        """Rebuild the value as stored, without running its validators or converters."""
+        value: Any = object.__new__(self.type)
+        for name in self.fields:
+            object.__setattr__(value, name, data[name] if name in data else self._default(name))
+        return value
+
+    def _default(self, name: str) -> Any:  # noqa: ANN401 (a field's default)
+        """Return the default of a field added since the value was stored."""
+        default = self._defaults[name]
+        if default is attrs.NOTHING:
+            msg = f"stored {self.name} has no {name}"
+            raise ValueError(msg)
+        return default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
+
+
+class LegacyNoticeRecord(Transcoding):
+    """Reads the notice records a version 0.1 patient snapshot held, as plain dicts.
+
+    Version 2 of `Patient` drops them (`Patient.upcast_v1_v2`); nothing writes one any more.
+    """
+
+    type = type("_NeverWritten", (), {})
+    name = "NoticeRecord"
+
+    def encode(self, obj: object) -> Any:  # noqa: ANN401
+        del obj
+        msg = "notice records are aggregates of their own now"
+        raise TypeError(msg)
+
+    def decode(self, data: Any) -> Any:  # noqa: ANN401
+        return data
 
 
 def all_transcodings(extra: Iterable[Transcoding] = ()) -> list[Transcoding]:
@@ -134,5 +167,6 @@ def all_transcodings(extra: Iterable[Transcoding] = ()) -> list[Transcoding]:
     found: list[Transcoding] = [TupleAsList(), FrozensetAsList(), DateAsISO()]
     found += [EnumAsValue(e) for e in ENUMS]
     found += [AttrsAsDict(c) for c in VALUE_OBJECTS]
+    found += [LegacyNoticeRecord()]
     found += list(extra)
     return found

@@ -21,7 +21,7 @@ Command = Callable[[ServicePlan], Any]
 
 @attrs.frozen
 class Expect:
-    """An expected event: its name and, optionally, some of its attributes."""
+    """An expected event: its name (`Announced`, or `Delay.Announced`) and some attributes."""
 
     name: str
     attributes: dict[str, Any] = attrs.field(factory=dict)
@@ -29,7 +29,7 @@ class Expect:
     def mismatch(self, event: object) -> str | None:
         """Return why `event` is not the expected one, or None when it is."""
         name = event_name(event)
-        if name != self.name:
+        if self.name not in {name, type(event).__qualname__}:
             return f"expected {self.name}, got {name}"
         for key, wanted in self.attributes.items():
             actual = getattr(event, key, _MISSING)
@@ -39,7 +39,11 @@ class Expect:
 
 
 def expect(name: str, **attributes: Any) -> Expect:  # noqa: ANN401 (any attribute value)
-    """Build an expected event: `expect("Announced", minutes=45)`."""
+    """Build an expected event: `expect("Announced", minutes=45)`.
+
+    A name the records share (`Requested`, `Opened`) may name its record too:
+    `expect("NoticeRecord.Requested")`.
+    """
     return Expect(name, attributes)
 
 

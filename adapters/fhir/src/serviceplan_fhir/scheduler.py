@@ -68,23 +68,23 @@ class FhirScheduler:
         return [as_slot(s, provider, self.settings.zone) for s in free]
 
     @hookimpl
-    def serviceplan_first_slot_of_morning(self, provider: str, day: date) -> Slot | None:
-        """Return the first Slot the provider works that morning, if it is free.
+    def serviceplan_first_slot_of_morning(self, provider: str, day: date) -> list[Slot]:
+        """Return the first Slot the provider works that morning, if it is free (else nothing).
 
         Slots marked `busy-unavailable` (the provider is away) or `entered-in-error` are not part
         of the working morning; a `busy` or `busy-tentative` first slot is taken.
         """
         schedule = self.schedule(provider)
         if schedule.resource.active is False:
-            return None
+            return []
         zone = self.settings.zone
         dawn = datetime.combine(day, time(0), zone)
         noon = datetime.combine(day, self.settings.morning_ends, zone)
         slots = self.slots.between(schedule, dawn, noon)
         working = [s for s in slots if slot_status(s) not in NOT_WORKING]
         if not working or slot_status(working[0]) is not SlotStatus.FREE:
-            return None
-        return as_slot(working[0], provider, zone)
+            return []
+        return [as_slot(working[0], provider, zone)]
 
     @hookimpl
     def serviceplan_book_slot(self, booking: Booking) -> str:

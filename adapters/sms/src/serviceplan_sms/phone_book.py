@@ -42,7 +42,7 @@ class PhoneBook(Follower):
             ).fetchall()
         return [UUID(row[0]) for row in rows]
 
-    @on(Patient.Registered, Patient.ContactChanged)  # type: ignore[attr-defined]
+    @on(Patient.Registered, Patient.ContactChanged)
     def _contact(self, e: Event) -> None:
         phone = e.contact.phone
         if phone is None:

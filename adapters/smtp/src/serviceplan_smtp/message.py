@@ -20,6 +20,7 @@ from serviceplan_smtp.settings import SmtpSettings
 SUBJECTS = {
     NoticeKind.HEADS_UP: "Appointment reminder",
     NoticeKind.DELAY: "We are running late",
+    NoticeKind.ON_TIME: "We are back on time",
     NoticeKind.PREPARATION: "Planning for your appointment",
     NoticeKind.RESCHEDULE_OFFER: "We need to move your appointment",
     NoticeKind.RESCHEDULED: "Your appointment has moved",

@@ -47,15 +47,15 @@ class TemplateWeek:
         return slots
 
     @hookimpl(trylast=True)
-    def serviceplan_first_slot_of_morning(self, provider: str, day: date) -> Slot | None:
-        """Return the day's first template slot if nobody booked into it."""
+    def serviceplan_first_slot_of_morning(self, provider: str, day: date) -> list[Slot]:
+        """Return the day's first template slot if nobody booked into it (else nothing)."""
         blocks = self._blocks(provider, day)
         if not blocks:
-            return None
+            return []
         first = blocks[0][0]
         if self._busy(provider, first, first + self.slot, ignore=None):
-            return None
-        return Slot(provider, first, self._minutes)
+            return []
+        return [Slot(provider, first, self._minutes)]
 
     @hookimpl(trylast=True)
     def serviceplan_book_slot(self, booking: Booking) -> str:

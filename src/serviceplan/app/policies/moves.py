@@ -1,0 +1,117 @@
+"""Moves made through the clinic's scheduler: book the new time, then free the old one.
+
+Whenever the desk asks for a move (`Visit.MoveRequested`), this policy books the new time with
+the scheduler hook and records the move (the new visit, linked both ways); a scheduler that says
+no is recorded as the move refused, with its reason. Whenever a visit moved this way is recorded
+as moved, the scheduler is told to free its old time. The original visit thus stands until the
+new one is booked. A move made to amend an office fault (the first slot of a morning) also
+records its peace offering.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from serviceplan.app.policies.base import FOLLOWER, Policy
+from serviceplan.app.preparation import prepared
+from serviceplan.domain.money import Money
+from serviceplan.domain.offering import Offering, OfferingKind
+from serviceplan.domain.patient import Patient
+from serviceplan.domain.visit import MoveRequest, Visit, moved_visit_id
+from serviceplan.errors import (
+    PatientNotFound,
+    ServicePlanError,
+    VisitInPast,
+    VisitNotFound,
+)
+from serviceplan.plugins.records import Booking
+
+FIRST_SLOT_ITEM = "first-slot"
+log = logging.getLogger("serviceplan.following")
+
+
+def booking_of(visit: Visit) -> Booking:
+    """Return the visit as a scheduling system sees it."""
+    return Booking(
+        visit.id, visit.patient_id, visit.provider, visit.visit_type, visit.start, visit.length
+    )
+
+
+def why_not(error: Exception) -> str:
+    """Say why a plugin refused, in words fit for the record (our own errors' words only)."""
+    if isinstance(error, ServicePlanError):
+        return f"{type(error).__name__}: {error}"[:200]
+    return f"the plugin failed ({type(error).__name__})"
+
+
+class SchedulerMoves(Policy):
+    """Carries requested moves out through the scheduler, and frees the times left behind."""
+
+    name = "scheduler-moves"
+    follows = (Visit.MoveRequested, Visit.Rescheduled)
+
+    def act(self, event: Any, now: datetime) -> list[Any]:  # noqa: ANN401 (one of `follows`)
+        """Book a requested move, or free the old time of a visit moved through the scheduler."""
+        visit = self.plan.load(Visit, event.originator_id, VisitNotFound)
+        if isinstance(event, Visit.MoveRequested):
+            request = visit.move_request
+            if request is None or request.request_id != event.request_id:
+                return []  # refused or carried out already
+            return self._move(visit, request, now)
+        if visit.moved_through_scheduler and visit.slot_released_at is None:
+            return self._release(visit, now)
+        return []
+
+    def _move(self, old: Visit, request: MoveRequest, now: datetime) -> list[Any]:
+        if not old.is_pending:
+            old.refuse_move(request.request_id, f"the visit is {old.status.value}", now, FOLLOWER)
+            return [old]
+        booking = Booking(
+            moved_visit_id(request.request_id), old.patient_id, request.provider,
+            old.visit_type, request.start, request.length,
+        )  # fmt: skip
+        try:
+            self.plan.plugins.book_slot(booking)
+        except Exception as error:  # noqa: BLE001 (a refusal is the move's recorded outcome)
+            old.refuse_move(request.request_id, why_not(error), now, FOLLOWER)
+            return [old]
+        try:
+            new = Visit.book(
+                patient_id=old.patient_id, provider=request.provider, visit_type=old.visit_type,
+                start=request.start, length=request.length, at=now, by=request.by,
+                rescheduled_from=old.id, visit_id=booking.visit_id,
+            )  # fmt: skip
+        except VisitInPast as late:
+            self.plan.plugins.cancel_booking(booking)
+            old.refuse_move(request.request_id, str(late), now, FOLLOWER)
+            return [old]
+        old.reschedule(to=new.id, reason=request.reason, at=now, by=request.by)
+        amends = [] if request.amends is None else self._amends(old, request, now)
+        return [new, old, *prepared(self.plan, new, now, request.by), *amends]
+
+    def _amends(self, old: Visit, request: MoveRequest, now: datetime) -> list[Any]:
+        """Record the first slot of a morning as the peace offering it is, issued by the move."""
+        assert request.amends is not None  # noqa: S101 (checked by the caller)
+        offering = Offering.propose(
+            patient_id=old.patient_id, incident_id=request.amends,
+            kind=OfferingKind.FIRST_MORNING_SLOT, value=Money.zero(), item=FIRST_SLOT_ITEM,
+            at=now, by=request.by,
+        )  # fmt: skip
+        offering.approve(check=None, at=now, by=request.by)  # no retail value: the move honours it
+        offering.issue(at=now, by=request.by)
+        patient = self.plan.load(Patient, old.patient_id, PatientNotFound)
+        patient.enter_offering(offering.id, offering.value, now, self.plan.settings.offering_limits)
+        return [offering, patient]
+
+    def _release(self, visit: Visit, now: datetime) -> list[Any]:
+        try:
+            released = self.plan.plugins.cancel_booking(booking_of(visit))
+        except Exception as error:  # noqa: BLE001 (recorded: the desk frees it by hand)
+            log.warning(
+                "the scheduler could not free a moved visit's old time (%s)", why_not(error)
+            )
+            released = False
+        visit.release_slot(released, now, FOLLOWER)
+        return [visit]
