@@ -14,6 +14,7 @@ from uuid import UUID
 from serviceplan.app.delays import Delays
 from serviceplan.app.offerings import Offerings
 from serviceplan.app.permissions import permitted
+from serviceplan.app.visits import booking_of
 from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingKind
 from serviceplan.domain.patient import Patient
@@ -25,13 +26,6 @@ from serviceplan.plugins.records import Booking, Slot
 
 SATURDAY = 5
 FIRST_SLOT_ITEM = "first-slot"
-
-
-def booking_of(visit: Visit) -> Booking:
-    """Return the visit as a scheduling system sees it."""
-    return Booking(
-        visit.id, visit.patient_id, visit.provider, visit.visit_type, visit.start, visit.length
-    )
 
 
 class Moves(Delays, Offerings):
@@ -129,4 +123,4 @@ class _SchedulerMove:
         if kind is not None:
             self.plan.plugins.cancel_booking(self.new)
             return
-        self.plan.plugins.cancel_booking(booking_of(self.old))
+        self.plan.plugins.cancel_booking(booking_of(self.old), self.old.cancellation)

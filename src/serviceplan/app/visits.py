@@ -21,6 +21,14 @@ from serviceplan.domain.staff import Staff
 from serviceplan.domain.visit import DelayChoice, Visit, visit_id_for
 from serviceplan.domain.visit_type import VisitType
 from serviceplan.errors import DelayNotFound, InvalidInput, PatientNotFound, VisitNotFound
+from serviceplan.plugins.records import Booking
+
+
+def booking_of(visit: Visit) -> Booking:
+    """Return the visit as a scheduling system sees it."""
+    return Booking(
+        visit.id, visit.patient_id, visit.provider, visit.visit_type, visit.start, visit.length
+    )
 
 
 class Visits(Notices):
@@ -117,16 +125,22 @@ class Visits(Notices):
         by: Staff,
         now: datetime | None = None,
     ) -> None:
-        """Cancel a visit with a coded reason (the code tells patient from office)."""
+        """Cancel a visit with a coded reason (the code tells patient from office).
+
+        The scheduler is told first, with the reason, so a scheduler that refuses leaves nothing
+        recorded; telling it again is harmless when the record then fails to save.
+        """
         visit = self.get_visit(visit_id)
         visit.cancel(reason=reason, at=self._now(now), by=by)
+        self.plugins.cancel_booking(booking_of(visit), reason)
         self._save(visit)
 
     @permitted("mark-no-show")
     def mark_no_show(self, visit_id: UUID, *, by: Staff, now: datetime | None = None) -> None:
-        """Record that the patient did not come."""
+        """Record that the patient did not come; the scheduler is told first, as for a cancel."""
         visit = self.get_visit(visit_id)
         visit.no_show(at=self._now(now), by=by)
+        self.plugins.no_show_booking(booking_of(visit))
         self._save(visit)
 
     @permitted("reschedule-visit")
