@@ -121,14 +121,14 @@ def test_the_hook_cancels_with_the_configured_default_reason(settings):
     scheduler = FhirScheduler(settings, default_reason=CancellationReason("pat-cpp"))
     visit = booking(at(9))
     scheduler.serviceplan_book_slot(visit)
-    assert scheduler.serviceplan_cancel_booking(visit) is True
+    assert scheduler.serviceplan_cancel_booking(visit, None) is True
     assert scheduler.appointment_for(visit.visit_id).fault is Fault.PATIENT
 
 
 def test_a_cancelled_visit_may_be_booked_again(scheduler):
     visit = booking(at(9))
     first = scheduler.serviceplan_book_slot(visit)
-    scheduler.serviceplan_cancel_booking(visit)
+    scheduler.serviceplan_cancel_booking(visit, None)
     second = scheduler.serviceplan_book_slot(visit)
     assert second != first
     assert scheduler.appointment_for(visit.visit_id).reference == second
