@@ -8,7 +8,16 @@ from uuid import uuid4
 
 import pytest
 
-from serviceplan import Channel, Level, Money, OfferingKind, ServicePlan, Staff, memory_store
+from serviceplan import (
+    CancellationReason,
+    Channel,
+    Level,
+    Money,
+    OfferingKind,
+    ServicePlan,
+    Staff,
+    memory_store,
+)
 from serviceplan.domain.visit_type import EYE_CLINIC
 from serviceplan.errors import InvalidInput, NotAllowedNow, SlotUnavailable
 from serviceplan.plugins import Booking, StockItem
@@ -33,6 +42,7 @@ from serviceplan.testing.contracts.channel import envelope
 
 TUESDAY = date(2026, 12, 1)
 SATURDAY = date(2026, 12, 5)
+DAY_SPAN = (datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC))
 
 
 def on(day: date, hour: int, minute: int = 0) -> datetime:
@@ -114,6 +124,18 @@ def test_the_template_week_moves_only_what_it_booked():
     with pytest.raises(SlotUnavailable, match="move it instead"):
         plugins.book_slot(Booking(booking.visit_id, booking.patient_id, "dr-patel", "exam",
                                   on(TUESDAY, 10), 20))  # fmt: skip
+
+
+def test_the_template_week_keeps_a_missed_visits_time_and_frees_a_cancelled_ones():
+    plugins = subject_plan(TemplateWeek(UTC)).plugins
+    missed = Booking(uuid4(), uuid4(), "dr-patel", "exam", on(TUESDAY, 9), 15)
+    assert plugins.no_show_booking(missed) is False
+    plugins.book_slot(missed)
+
+    assert plugins.no_show_booking(missed) is True
+    assert on(TUESDAY, 9) not in [s.start for s in plugins.free_slots("dr-patel", *DAY_SPAN)]
+    assert plugins.cancel_booking(missed, CancellationReason("pat")) is True
+    assert on(TUESDAY, 9) in [s.start for s in plugins.free_slots("dr-patel", *DAY_SPAN)]
 
 
 def test_the_stock_room_holds_one_item_per_offering():

@@ -99,8 +99,8 @@ VISIT_STEPS: dict[str, Step] = {
     "moved": lambda v, draw, at, by: v.reschedule(
         to=draw(st.uuids()), reason=v.move_request.reason, at=at, by=by
     ),
-    "slot released": lambda v, draw, at, by: v.release_slot(
-        released=draw(st.booleans()), at=at, by=by
+    "scheduler told": lambda v, draw, at, by: v.tell_scheduler(
+        v.change_to_tell, answered=draw(st.booleans()), at=at, by=by
     ),
     "flagged long": lambda v, draw, at, by: v.flag_long(why=draw(TEXTS), at=at, by=by),
     "choice recorded": lambda v, draw, at, by: v.record_choice(
@@ -342,8 +342,8 @@ Begin = Callable[[Draw], tuple[Aggregate, datetime]]
 STORIES: dict[str, tuple[Begin, dict[str, Step], Sequence[tuple[str, ...]]]] = {
     "visit": (_visit, VISIT_STEPS, [
         ("flagged long", "checked in", "choice recorded", "started", "completed"),
-        ("choice recorded", "cancelled"), ("checked in", "rescheduled"), ("marked no-show",),
-        ("move requested", "move refused"), ("move requested", "moved", "slot released"),
+        ("choice recorded", "cancelled", "scheduler told"), ("checked in", "rescheduled"), ("marked no-show",),
+        ("move requested", "move refused"), ("move requested", "moved", "scheduler told"),
     ]),
     "patient": (_patient, PATIENT_STEPS, [
         ("contact changed", "consent given", "consent withdrawn", "opted out"),

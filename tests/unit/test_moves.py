@@ -64,7 +64,7 @@ def test_a_visit_moved_through_the_scheduler_frees_its_old_time(plan, desk, visi
     since = plan.event_count
     new = plan.move_visit(visit, start=at(14), reason=OFFICE, by=desk)
 
-    assert event_names(plan, since) == ["MoveRequested", "Booked", "Rescheduled", "SlotReleased"]
+    assert event_names(plan, since) == ["MoveRequested", "Booked", "Rescheduled", "SchedulerTold"]
     free = [s.start for s in plan.plugins.free_slots("dr-patel", at(8), at(17))]
     assert at(10) in free
     assert at(14) not in free

@@ -121,14 +121,14 @@ def test_the_hook_cancels_with_the_configured_default_reason(settings):
     scheduler = FhirScheduler(settings, default_reason=CancellationReason("pat-cpp"))
     visit = booking(at(9))
     scheduler.serviceplan_book_slot(visit)
-    assert scheduler.serviceplan_cancel_booking(visit) is True
+    assert scheduler.serviceplan_cancel_booking(visit, None) is True
     assert scheduler.appointment_for(visit.visit_id).fault is Fault.PATIENT
 
 
 def test_a_cancelled_visit_may_be_booked_again(scheduler):
     visit = booking(at(9))
     first = scheduler.serviceplan_book_slot(visit)
-    scheduler.serviceplan_cancel_booking(visit)
+    scheduler.serviceplan_cancel_booking(visit, None)
     second = scheduler.serviceplan_book_slot(visit)
     assert second != first
     assert scheduler.appointment_for(visit.visit_id).reference == second
@@ -185,7 +185,7 @@ def test_an_unknown_provider_names_the_schedule_it_looked_for(scheduler):
 
 def test_a_schedule_no_longer_in_use_offers_and_takes_nothing(scheduler):
     assert scheduler.serviceplan_free_slots("dr-closed", at(8), at(12)) == []
-    assert scheduler.serviceplan_first_slot_of_morning("dr-closed", at(8).date()) is None
+    assert scheduler.serviceplan_first_slot_of_morning("dr-closed", at(8).date()) == []
     with pytest.raises(SlotUnavailable, match="not in use"):
         scheduler.serviceplan_book_slot(booking(at(8), provider="dr-closed"))
 

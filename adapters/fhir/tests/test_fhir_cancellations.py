@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
+import attrs
 import pytest
 
 from fhir_helpers import EXAMPLES
 from serviceplan import CancellationReason
-from serviceplan.domain.reasons import CANCELLATION_SYSTEM, Fault
-from serviceplan_fhir import AppointmentStatus, InvalidResource, fault_of
+from serviceplan.domain.reasons import CANCELLATION_SYSTEM, UNKNOWN, Fault
+from serviceplan_fhir import AppointmentStatus, FhirScheduler, fault_of
 
 CANCELLED_BY_THE_OFFICE = UUID("00000000-0000-4000-8000-0000000000c1")
 
@@ -45,14 +46,21 @@ def test_a_patient_feeling_better_is_not(scheduler):
     assert scheduler.appointment("cancelled-patient").fault is Fault.PATIENT
 
 
-def test_a_reason_given_only_in_words_is_no_fault_of_anyone_known(scheduler):
+def test_a_reason_given_only_in_words_is_an_unknown_cause_no_fault_of_anyone_known(scheduler):
     record = scheduler.appointment("cancelled-text-only")
-    assert (record.cancellation, record.fault) == (None, None)
+    assert (record.cancellation, record.fault) == (CancellationReason(UNKNOWN), None)
 
 
-def test_a_code_outside_the_code_system_is_an_invalid_resource(scheduler):
-    with pytest.raises(InvalidResource, match="'prov-holiday' is not in"):
-        scheduler.appointment("cancelled-unknown-reason")
+def test_a_code_the_code_system_does_not_define_is_an_unknown_cause_never_the_office(scheduler):
+    record = scheduler.appointment("cancelled-unknown-reason")
+    assert (record.cancellation, record.fault) == (CancellationReason(UNKNOWN), None)
+
+
+def test_a_clinic_maps_its_own_reasons_to_causes(settings):
+    table = {"prov-holiday": "prov-pers", "Cancelled by phone": "pat"}
+    scheduler = FhirScheduler(attrs.evolve(settings, reasons=table))
+    assert scheduler.appointment("cancelled-unknown-reason").fault is Fault.OFFICE
+    assert scheduler.appointment("cancelled-text-only").fault is None  # words are not read
 
 
 def test_a_no_show_is_read_as_such(scheduler):

@@ -33,7 +33,7 @@ def test_the_only_free_slot_of_christmas_morning_is_9_15(scheduler):
 
 
 def test_a_busy_first_slot_is_no_peace_offering(scheduler):
-    assert scheduler.serviceplan_first_slot_of_morning("dr-careful", CHRISTMAS_2013) is None
+    assert scheduler.serviceplan_first_slot_of_morning("dr-careful", CHRISTMAS_2013) == []
 
 
 def test_the_free_example_slot_can_be_booked_and_is_busy_after(scheduler, fhir_server):
@@ -71,5 +71,5 @@ def test_the_example_appointments_read_in_serviceplan_words(scheduler):
 
 
 def test_a_schedule_with_no_slots_that_day_has_no_first_slot(scheduler):
-    assert scheduler.serviceplan_first_slot_of_morning("dr-crusher", CHRISTMAS_2013) is None
+    assert scheduler.serviceplan_first_slot_of_morning("dr-crusher", CHRISTMAS_2013) == []
     assert scheduler.serviceplan_free_slots("dr-crusher", at(0), at(23)) == []

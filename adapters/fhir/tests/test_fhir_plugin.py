@@ -66,7 +66,7 @@ def test_morning_slots_are_read_in_the_clinics_zone(fhir_server):
     scheduler = FhirScheduler(
         FhirSettings(fhir_server.base_url, schedules=SCHEDULES, zone=NEW_YORK)
     )
-    first = scheduler.serviceplan_first_slot_of_morning("dr-contract", TUESDAY)
+    [first] = scheduler.serviceplan_first_slot_of_morning("dr-contract", TUESDAY)
     assert first.start == at(8)  # 3:00 in New York: before noon there, and the day's first
     assert first.start.tzinfo is NEW_YORK
 

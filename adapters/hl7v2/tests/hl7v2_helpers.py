@@ -90,3 +90,13 @@ def segment(reply: str, name: str) -> list[str]:
             return ["MSH", "|", *fields[1:]] if name == "MSH" else fields
     msg = f"no {name} segment in the reply"
     raise AssertionError(msg)
+
+
+def strictly_valid(reply: str) -> str:
+    """The acknowledgement, once `hl7apy` has validated it strictly (structure, fields, types)."""
+    from hl7apy.consts import VALIDATION_LEVEL  # noqa: PLC0415 (a test tool, loaded when used)
+    from hl7apy.parser import parse_message  # noqa: PLC0415
+
+    parsed = parse_message(reply, validation_level=VALIDATION_LEVEL.STRICT, find_groups=True)
+    assert parsed.validate()
+    return reply

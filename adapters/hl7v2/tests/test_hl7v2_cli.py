@@ -9,8 +9,9 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
+import time_machine
 
-from hl7v2_helpers import SAMPLES, sample, segment
+from hl7v2_helpers import SAMPLES, ghh, sample, segment
 from serviceplan import (
     Channel,
     ContactPoints,
@@ -37,10 +38,10 @@ def store(tmp_path, desk, monkeypatch):
 def test_apply_plays_a_backlog_of_files_at_their_own_times(store, tmp_path, capsys):
     files = [str(SAMPLES / f"SIU-{t}-01.hl7") for t in ("S12", "S13", "S26")]
     ledger = tmp_path / "ledger.sqlite3"
+    command = ["--ledger", str(ledger), "--zone", "Europe/Paris", "apply", "--message-time"]
 
-    code = main(
-        ["--ledger", str(ledger), "--zone", "Europe/Paris", "apply", "--message-time", *files]
-    )
+    with time_machine.travel(ghh(24, 11), tick=False):  # the morning after, up to date again
+        code = main([*command, "--max-age", "14", *files])
 
     out = capsys.readouterr().out.splitlines()
     assert code == 0
@@ -51,6 +52,20 @@ def test_apply_plays_a_backlog_of_files_at_their_own_times(store, tmp_path, caps
     ]
     visit = ServicePlan(sqlite_store(store)).get_visit(visit_id_for("36996"))
     assert visit.status is VisitStatus.NO_SHOW
+
+
+@pytest.mark.usefixtures("store")
+def test_apply_at_message_time_refuses_files_older_than_the_window(tmp_path, capsys):
+    files = [str(SAMPLES / "SIU-S12-01.hl7")]
+    command = ["--ledger", str(tmp_path / "l.sqlite3"), "apply", "--message-time", *files]
+
+    with time_machine.travel(ghh(24, 11), tick=False):
+        code = main(command)
+
+    assert code == 1
+    assert "AE MSH-7: the message time is not recorded: it is more than 7 days" in (
+        capsys.readouterr().out
+    )
 
 
 @pytest.mark.usefixtures("store")

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from hl7v2_helpers import edit, fixture, sample, segment
+from hl7v2_helpers import edit, fixture, sample, segment, strictly_valid
 from serviceplan import VisitStatus, visit_id_for
-from serviceplan_hl7v2 import MllpClient, MllpListener, frame
+from serviceplan_hl7v2 import MllpClient, MllpListener, frame, parse
 from serviceplan_hl7v2.mllp import END_BLOCK, START_BLOCK, Frames, FrameTooLargeError
 
 
@@ -62,7 +62,7 @@ def test_each_message_on_a_connection_is_answered_in_order(plan, client):
     assert [answer(r) for r in replies] == [
         ["AA", "MSG00012"],
         ["AE", "MSG00026"],
-        ["AR", "MSG10013"],
+        ["AE", "MSG10013"],
         ["AA", "MSG00015"],
     ]
     assert plan.get_visit(visit_id_for("36996")).status is VisitStatus.CANCELLED
@@ -88,23 +88,64 @@ def test_two_messages_in_one_write_get_two_answers(client):
 
 
 @pytest.mark.usefixtures("patient")
-def test_bytes_that_are_not_the_declared_encoding_are_rejected(client):
+def test_bytes_that_are_not_the_implied_character_set_are_an_error_at_msh_18(client):
     text = edit(sample("SIU-S12-01"), "NTE", 3, "caf\udce9")
     client.send_bytes(START_BLOCK + text.encode("utf-8", "surrogateescape") + END_BLOCK)
 
-    reply = client.receive()
+    reply = strictly_valid(client.receive())
 
-    assert answer(reply) == ["AR", "MSG00012"]
-    assert segment(reply, "ERR")[2] == "MSH^1^18"
+    assert answer(reply) == ["AE", "MSG00012"]
+    assert segment(reply, "ERR")[2:4] == ["MSH^1^18", "102^Data type error^HL70357"]
 
 
-def test_garbage_that_is_neither_the_encoding_nor_a_message_gets_a_bare_rejection(client):
+def test_garbage_that_is_neither_the_encoding_nor_a_message_gets_a_valid_rejection(client):
     client.send_bytes(START_BLOCK + b"\xff\xfe garbage" + END_BLOCK)
 
-    reply = client.receive()
+    reply = strictly_valid(client.receive())
 
-    assert segment(reply, "MSA") == ["MSA", "AR", ""]
+    assert segment(reply, "MSA") == ["MSA", "AR", "UNREADABLE"]
     assert segment(reply, "ERR")[2] == "MSH^1^18"
+
+
+LATIN_1 = edit(edit(sample("SIU-S12-01"), "MSH", 18, "8859/1"), "NTE", 3, "Café au lait, à jeun")
+
+
+@pytest.mark.usefixtures("patient")
+def test_a_message_that_declares_latin_1_is_read_in_latin_1_and_answered_in_it(plan, listener):
+    with MllpClient(*listener.address, encoding="latin-1") as latin:
+        reply = latin.send(LATIN_1)
+
+    assert answer(strictly_valid(reply)) == ["AA", "MSG00012"]
+    assert segment(reply, "MSH")[18] == "8859/1"
+    assert plan.get_visit(visit_id_for("36996")).status is VisitStatus.BOOKED
+
+
+@pytest.mark.usefixtures("patient")
+def test_a_character_set_hl7_names_but_the_feed_does_not_read_is_an_error_at_msh_18(client):
+    reply = strictly_valid(client.send(edit(sample("SIU-S12-01"), "MSH", 18, "ISO IR87")))
+
+    assert answer(reply) == ["AE", "MSG00012"]
+    assert segment(reply, "ERR")[2:4] == ["MSH^1^18", "103^Table value not found^HL70357"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "escaped", "text"),
+    [
+        ("8859/1", "\\XE9\\", "é"),
+        ("UNICODE UTF-8", "\\XC3A9\\", "é"),
+        ("8859/7", "\\XE1\\", "\N{GREEK SMALL LETTER ALPHA}"),
+    ],
+)
+def test_hex_escapes_are_decoded_in_the_declared_character_set(declared, escaped, text):
+    message = parse(f"MSH|^~\\&|A||||||SIU^S12|1|P|2.8||||||{declared}\rNTE|1||caf{escaped}")
+
+    assert message.first("NTE").component(3) == f"caf{text}"
+
+
+def test_a_hex_escape_that_is_not_valid_in_the_set_stays_as_sent():
+    message = parse("MSH|^~\\&|A||||||SIU^S12|1|P|2.8||||||UNICODE UTF-8\rNTE|1||\\XE9\\")
+
+    assert message.first("NTE").component(3) == "\\XE9\\"
 
 
 def test_a_sender_that_floods_one_frame_is_disconnected(feed):
@@ -157,14 +198,14 @@ def test_the_same_message_from_two_connections_at_once_is_applied_once(plan, lis
 
     assert [answer(r) for r in replies] == [["AA", "MSG00012"]] * 2
     assert sum("already applied" in r for r in replies) == 1
-    assert plan.event_count == 4
+    assert plan.event_count == 2  # the patient registered, the visit booked once
 
 
 def test_closing_the_listener_ends_open_connections(feed):
     listener = MllpListener(feed, "127.0.0.1", 0)
     listener.start()
     client = MllpClient(*listener.address)
-    assert answer(client.send("MSH|^~\\&|A")) == ["AR", ""]
+    assert answer(client.send("MSH|^~\\&|A")) == ["AR", "UNREADABLE"]
 
     listener.close()
 

@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from hl7v2_helpers import GHH, TRIGGERS, edit, fixture, ghh, sample, without
+from hl7v2_helpers import GHH, TRIGGERS, edit, fixture, ghh, lines, sample, without
 from serviceplan_hl7v2 import (
     MalformedMessage,
     MissingField,
@@ -23,6 +23,7 @@ from serviceplan_hl7v2.errors import (
     UNSUPPORTED_EVENT_CODE,
     UNSUPPORTED_MESSAGE_TYPE,
     UNSUPPORTED_PROCESSING_ID,
+    UNSUPPORTED_VERSION_ID,
 )
 
 CLINIC = timezone(timedelta(hours=-5))
@@ -78,9 +79,19 @@ def test_the_oldest_give_the_start_in_sch_11_and_the_length_in_sch_9():
 
 
 def test_hours_are_read_as_minutes():
-    text = edit(without(sample("SIU-S12-01"), "TQ1"), "AIS", 8, "h")
+    text = edit(edit(without(sample("SIU-S12-01"), "TQ1"), "AIS", 7, "2"), "AIS", 8, "h")
 
-    assert read(text).length == 50 * 60
+    assert read(text).length == 2 * 60
+
+
+def test_a_length_no_visit_has_is_refused_where_the_message_says_it():
+    four_days = edit(sample("SIU-S12-01"), "TQ1", 8, "20210928093000+0215")
+
+    with pytest.raises(MalformedMessage) as refused:
+        read(four_days)
+
+    assert (refused.value.location, refused.value.hl7_code) == ("TQ1-8", DATA_TYPE_ERROR)
+    assert "5760" in str(refused.value)
 
 
 def test_a_time_without_an_offset_is_in_the_clinics_zone():
@@ -90,10 +101,81 @@ def test_a_time_without_an_offset_is_in_the_clinics_zone():
     assert siu.start.second == 15
 
 
-def test_a_location_stands_in_for_a_provider_and_the_reason_for_a_service():
-    siu = read(without(sample("SIU-S12-01"), "AIP", "AIS"))
+def test_a_location_is_never_the_provider_and_the_reason_stands_in_for_a_service():
+    siu = read(without(sample("SIU-S13-01"), "AIP", "AIS"))
 
-    assert (siu.provider, siu.service) == ("055", "EMERGENCY")
+    assert (siu.provider, siu.location, siu.service) == (None, "055", "EMERGENCY")
+
+
+def test_a_booking_names_its_provider_in_aip_not_in_a_room():
+    with pytest.raises(MissingField) as refused:
+        read(without(sample("SIU-S12-01"), "AIP"))
+
+    assert refused.value.location == "AIP-3"
+
+
+def test_the_service_keeps_the_coding_system_it_was_sent_in():
+    siu = read(sample("SIU-S12-01"))
+
+    assert (siu.service, siu.service_system) == ("76164006", "SCT")
+    assert (siu.placer_id, siu.filler_id) == ("12345", "36996")
+
+
+def test_the_senders_sequence_number_is_read_when_it_keeps_one():
+    assert read(sample("SIU-S12-01")).sequence is None
+    assert read(edit(sample("SIU-S12-01"), "MSH", 13, "1041")).sequence == 1041
+
+
+TWO_GROUPS = "\r".join(
+    [
+        *lines(sample("SIU-S12-01")),
+        "RGS|002|",
+        "AIS|002|A|73761001^Colonoscopy^SCT|20210924093000+0215|||50|min",
+        "AIP|002||1220^Other^Doctor|010^Gastroenterologist^L",
+        "AIP|002||1230^Third^Doctor|010^Gastroenterologist^L",
+    ]
+)
+
+
+def test_of_several_resource_groups_the_first_is_read_and_the_rest_is_named():
+    siu = read(TWO_GROUPS)
+
+    assert (siu.provider, siu.service) == ("1210", "76164006")
+    assert siu.left_out == ("1 more resource group (73761001, 1220, 1230)",)
+
+
+def test_more_providers_in_the_first_group_are_named_too():
+    text = "\r".join([*lines(sample("SIU-S12-01")), "AIP|001||1299^Anaesthetist|020^X^L"])
+
+    assert read(text).left_out == ("1 more provider in the first group",)
+
+
+@pytest.mark.parametrize(
+    ("pid3", "authority", "mrn"),
+    [
+        ("A-1^^^GHH^MR~B-2^^^UH&2.16.840.1.1&ISO^MR", "GHH", "A-1"),
+        ("A-1^^^GHH^MR~B-2^^^UH&2.16.840.1.1&ISO^MR", "2.16.840.1.1", "B-2"),
+        ("B-2^^^UH&2.16.840.1.1&ISO^MR~123456789^^^USSSA^SS", "UH", "B-2"),
+    ],
+)
+def test_the_chart_number_is_the_mr_identifier_of_the_clinics_authority(pid3, authority, mrn):
+    text = edit(sample("SIU-S12-01"), "PID", 3, pid3)
+
+    assert read(text, assigning_authority=authority).mrn == mrn
+
+
+def test_two_chart_numbers_without_a_named_authority_are_refused_not_guessed():
+    text = edit(sample("SIU-S12-01"), "PID", 3, "A-1^^^GHH^MR~B-2^^^UH^MR")
+
+    with pytest.raises(MalformedMessage, match="2 identifiers of type MR: name the authority"):
+        read(text)
+
+
+def test_a_chart_number_from_another_authority_is_not_the_clinics():
+    text = edit(sample("SIU-S12-01"), "PID", 3, "A-1^^^GHH^MR")
+
+    with pytest.raises(MissingField, match="type MR from UH"):
+        read(text, assigning_authority="UH")
 
 
 def test_the_chart_number_is_the_mr_identifier_never_the_ssn():
@@ -133,6 +215,10 @@ LONG_ID = "9" * 129
         (edit(S12, "MSH", 10, ""), "MSH-10", MissingField, REQUIRED_FIELD_MISSING),
         (edit(S12, "MSH", 10, LONG_ID), "MSH-10", MalformedMessage, DATA_TYPE_ERROR),
         (edit(S12, "MSH", 11, "T"), "MSH-11", UnsupportedMessage, UNSUPPORTED_PROCESSING_ID),
+        (edit(S12, "MSH", 12, "2.2"), "MSH-12", UnsupportedMessage, UNSUPPORTED_VERSION_ID),
+        (edit(S12, "MSH", 13, "ten"), "MSH-13", MalformedMessage, DATA_TYPE_ERROR),
+        (edit(S12, "MSH", 18, "ISO IR87"), "MSH-18", MalformedMessage, TABLE_VALUE_NOT_FOUND),
+        (edit(S12, "MSH", 18, "EBCDIC"), "MSH-18", MalformedMessage, TABLE_VALUE_NOT_FOUND),
         (edit(S12, "MSH", 7, "yesterday"), "MSH-7", MalformedMessage, DATA_TYPE_ERROR),
         (without(S12, "SCH"), "SCH", MalformedMessage, SEGMENT_SEQUENCE_ERROR),
         (edit(edit(S12, "SCH", 1, ""), "SCH", 2, ""), "SCH-2", MissingField, 101),
@@ -155,7 +241,7 @@ LONG_ID = "9" * 129
         (without(S12, "PID"), "PID-3", MissingField, REQUIRED_FIELD_MISSING),
         (edit(S12, "AIP", 3, "Dr Robert GE"), "AIP-3", MalformedMessage, DATA_TYPE_ERROR),
         (edit(without(S12, "AIS"), "SCH", 7, ""), "AIS-3", MissingField, 101),
-        (without(S12, "AIP", "AIL"), "AIP-3", MissingField, REQUIRED_FIELD_MISSING),
+        (without(S12, "AIP"), "AIP-3", MissingField, REQUIRED_FIELD_MISSING),
         (
             edit(edit(without(sample("SIU-S13-01"), "TQ1"), "AIS", 4, ""), "SCH", 11, ""),
             "TQ1-7",

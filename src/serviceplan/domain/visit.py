@@ -139,8 +139,9 @@ class Visit(Aggregate):
         at: datetime
         by: Staff
 
-    class SlotReleased(Aggregate.Event):
-        released: bool
+    class SchedulerTold(Aggregate.Event):
+        change: str
+        answered: bool
         at: datetime
         by: Staff
 
@@ -176,7 +177,7 @@ class Visit(Aggregate):
         self.move_request: MoveRequest | None = None
         self.move_refused: str | None = None
         self.moved_through_scheduler = False
-        self.slot_released_at: datetime | None = None
+        self.scheduler_told: tuple[str, ...] = ()
 
     @classmethod
     def book(  # noqa: PLR0913 (a booking has this many facts)
@@ -370,18 +371,34 @@ class Visit(Aggregate):
         self.move_request = None
         self.move_refused = why
 
-    def release_slot(self, released: bool, at: datetime, by: Staff) -> None:  # noqa: FBT001
-        """Record that the scheduler was told to free the time of a visit moved away."""
+    def tell_scheduler(self, change: str, answered: bool, at: datetime, by: Staff) -> None:  # noqa: FBT001
+        """Record that the scheduler was told of a change (`answered`: it held the booking).
+
+        A visit moved through the scheduler frees its old time ("moved"); a cancellation
+        ("cancelled") and a no-show ("no-show") are told as they are recorded.
+        """
         checks.aware(at, "at")
         checks.staff(by)
-        if not self.moved_through_scheduler or self.slot_released_at is not None:
-            raise NotAllowedNow("visit", self.status.value, "release its slot")
-        self._slot_released(released=bool(released), at=at, by=by)
+        if change != self.change_to_tell:
+            raise NotAllowedNow("visit", self.status.value, f"tell the scheduler it {change}")
+        self._scheduler_told(change=change, answered=bool(answered), at=at, by=by)
 
-    @event(SlotReleased)
-    def _slot_released(self, released: bool, at: datetime, by: Staff) -> None:  # noqa: FBT001
-        del released, by
-        self.slot_released_at = at
+    @event(SchedulerTold)
+    def _scheduler_told(self, change: str, answered: bool, at: datetime, by: Staff) -> None:  # noqa: FBT001
+        del answered, at, by
+        self.scheduler_told = (*self.scheduler_told, change)
+
+    @property
+    def change_to_tell(self) -> str | None:
+        """Return the change the scheduler has still to hear of, if there is one."""
+        due = None
+        if self.moved_through_scheduler:
+            due = "moved"
+        elif self.status is VisitStatus.CANCELLED:
+            due = "cancelled"
+        elif self.status is VisitStatus.NO_SHOW:
+            due = "no-show"
+        return None if due in self.scheduler_told else due
 
     def choice_for(self, delay_id: UUID) -> DelayChoice | None:
         """Return the patient's latest answer to the delay, if any."""

@@ -19,6 +19,7 @@ from serviceplan.domain.contact import Channel
 from serviceplan.domain.delay import Delay
 from serviceplan.domain.incident import Incident
 from serviceplan.domain.notice import Receipt
+from serviceplan.domain.reasons import CancellationReason
 from serviceplan.errors import InvalidPlugin
 from serviceplan.plugins.calls import Caller, expect, expect_list, plugin_label
 from serviceplan.plugins.manager import PluginManager
@@ -120,10 +121,16 @@ class Plugins:
         name, answer = self._call.first("serviceplan_move_booking", booking=booking, start=start)
         return expect(answer, str, "serviceplan_move_booking", name)
 
-    def cancel_booking(self, booking: Booking) -> bool:
-        """Cancel a booked visit; False when the scheduler had no such booking."""
-        name, answer = self._call.first("serviceplan_cancel_booking", booking=booking)
-        return expect(answer, bool, "serviceplan_cancel_booking", name)
+    def cancel_booking(self, booking: Booking, reason: CancellationReason | None = None) -> bool:
+        """Cancel a booked visit for `reason`; False when the scheduler had no such booking."""
+        hook = "serviceplan_cancel_booking"
+        name, answer = self._call.first(hook, booking=booking, reason=reason)
+        return expect(answer, bool, hook, name)
+
+    def no_show_booking(self, booking: Booking) -> bool:
+        """Mark a booked visit as missed; False when the scheduler had no such booking."""
+        name, answer = self._call.first("serviceplan_no_show_booking", booking=booking)
+        return expect(answer, bool, "serviceplan_no_show_booking", name)
 
     # Offering inventory
 

@@ -19,6 +19,7 @@ from uuid import UUID
 from serviceplan.domain.delay import Delay
 from serviceplan.domain.incident import Incident
 from serviceplan.domain.notice import Receipt
+from serviceplan.domain.reasons import CancellationReason
 from serviceplan.plugins.markers import hookspec
 from serviceplan.plugins.records import (
     Booking,
@@ -67,8 +68,13 @@ def serviceplan_move_booking(booking: Booking, start: datetime) -> str:
 
 
 @hookspec(firstresult=True)
-def serviceplan_cancel_booking(booking: Booking) -> bool:
-    """Cancel a booked visit, returning False when the scheduler had no such booking."""
+def serviceplan_cancel_booking(booking: Booking, reason: CancellationReason | None) -> bool:
+    """Cancel a booked visit for `reason`, returning False when the scheduler had no booking."""
+
+
+@hookspec(firstresult=True)
+def serviceplan_no_show_booking(booking: Booking) -> bool:
+    """Mark a booked visit as missed, returning False when the scheduler had no such booking."""
 
 
 # Offering inventory

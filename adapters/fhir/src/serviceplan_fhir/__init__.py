@@ -21,20 +21,27 @@ from serviceplan_fhir.errors import (
     VersionConflict,
 )
 from serviceplan_fhir.plugin import from_environment
+from serviceplan_fhir.record import appointment_of
 from serviceplan_fhir.resources import (
     PATIENT_SYSTEM,
+    STATUS_OF,
+    VISIT_STATUS_OF,
     VISIT_SYSTEM,
     VISIT_TYPE_SYSTEM,
     AppointmentRecord,
     AppointmentStatus,
     SlotStatus,
+    check_invariants,
     fault_of,
+    record_of,
 )
 from serviceplan_fhir.scheduler import FhirScheduler
 from serviceplan_fhir.settings import FhirSettings
 
 __all__ = [
     "PATIENT_SYSTEM",
+    "STATUS_OF",
+    "VISIT_STATUS_OF",
     "VISIT_SYSTEM",
     "VISIT_TYPE_SYSTEM",
     "AppointmentRecord",
@@ -54,7 +61,10 @@ __all__ = [
     "UnknownSchedule",
     "VersionConflict",
     "Versioned",
+    "appointment_of",
+    "check_invariants",
     "fault_of",
     "from_environment",
+    "record_of",
     "validated",
 ]

@@ -2,8 +2,10 @@
 
 Free time is the provider's Schedule's `free` Slots. A visit is booked as an Appointment that
 names the visit by identifier (`urn:serviceplan:visit`), so booking again finds it instead of
-booking twice; it is moved and cancelled by updating that Appointment, and its Slots are written
-`busy` and `free` to match.
+booking twice; it is moved, cancelled, marked `noshow` or `entered-in-error` by updating that
+Appointment, and its Slots are written `busy` and `free` to match. Only an appointment still to
+happen (proposed, pending, booked, waitlist) is moved or ended: one the patient arrived for, was
+seen at or missed is refused, never rewritten.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from serviceplan_fhir.errors import FhirError, FhirUnavailable, ResourceNotFound
 from serviceplan_fhir.resources import (
     GONE,
     NOT_WORKING,
+    OPEN,
     VISIT_SYSTEM,
     AppointmentRecord,
+    AppointmentStatus,
     SlotStatus,
     appointment_status,
     as_slot,
     cancelled,
+    missed,
     moved,
     new_appointment,
     record_of,
@@ -96,8 +101,9 @@ class FhirScheduler:
             raise SlotUnavailable("that visit is booked at another time: move it instead")
         schedule = self.schedule(booking.provider)
         run, taken = self.slots.take(schedule, booking.start, booking.end)
+        system = self.settings.codings.get(booking.visit_type)
         try:
-            created = self.client.create(new_appointment(booking, run, schedule))
+            created = self.client.create(new_appointment(booking, run, schedule, system))
         except FhirUnavailable:
             if self.standing(booking.visit_id) is None:  # no answer: did it get there?
                 self.slots.give_back([s.reference for s in taken])
@@ -110,7 +116,7 @@ class FhirScheduler:
     @hookimpl
     def serviceplan_move_booking(self, booking: Booking, start: datetime) -> str:
         """Move the visit's Appointment to `start`, taking the new Slots and freeing the old."""
-        current = self.standing(booking.visit_id)
+        current = self._open(booking.visit_id, "move it")
         if current is None:
             raise NotAllowedNow("booking", "not in the scheduler", "move it")
         end = start + timedelta(minutes=booking.length)
@@ -127,18 +133,51 @@ class FhirScheduler:
         return updated.reference
 
     @hookimpl
-    def serviceplan_cancel_booking(self, booking: Booking) -> bool:
-        """Cancel the visit's Appointment with the default reason and free its Slots."""
-        return self.cancel(booking, self.default_reason)
+    def serviceplan_cancel_booking(
+        self, booking: Booking, reason: CancellationReason | None
+    ) -> bool:
+        """Cancel the visit's Appointment for `reason` (else the default) and free its Slots."""
+        return self.cancel(booking, reason or self.default_reason)
+
+    @hookimpl
+    def serviceplan_no_show_booking(self, booking: Booking) -> bool:
+        """Mark the visit's Appointment `noshow`; its Slots stay taken (the time has passed)."""
+        current = self._open(booking.visit_id, "mark as no-show", done=AppointmentStatus.NOSHOW)
+        if current is None:
+            return self._latest_is(booking.visit_id, AppointmentStatus.NOSHOW)
+        self.client.update(current, missed(current))
+        return True
 
     def cancel(self, booking: Booking, reason: CancellationReason | None) -> bool:
-        """Cancel the visit's Appointment with `reason`; False when there is none standing."""
-        current = self.standing(booking.visit_id)
+        """End the visit's Appointment for `reason`: cancelled, or `entered-in-error` for an error.
+
+        False when there is none still to happen; refused (`NotAllowedNow`) when the patient
+        arrived, was seen or missed it.
+        """
+        current = self._open(booking.visit_id, "cancel")
         if current is None:
             return False
         self.client.update(current, cancelled(current, reason))
         self.slots.give_back(slot_references(current))
         return True
+
+    def _open(
+        self, visit_id: UUID, command: str, done: AppointmentStatus | None = None
+    ) -> Versioned[Appointment] | None:
+        """The visit's Appointment still to happen; refuse one that is past that (but `done`)."""
+        current = self.standing(visit_id)
+        if current is None:
+            return None
+        status = appointment_status(current)
+        if status in OPEN:
+            return current
+        if status is done:
+            return None
+        raise NotAllowedNow("appointment", status.value, command)
+
+    def _latest_is(self, visit_id: UUID, status: AppointmentStatus) -> bool:
+        current = self.standing(visit_id)
+        return current is not None and appointment_status(current) is status
 
     def schedule(self, provider: str) -> Versioned[Schedule]:
         """Read the provider's Schedule."""
@@ -155,15 +194,16 @@ class FhirScheduler:
 
     def appointment(self, reference: str) -> AppointmentRecord:
         """Read any Appointment on the server (`Appointment/123`) in serviceplan's words."""
-        return record_of(self.client.read(Appointment, reference.removeprefix("Appointment/")))
+        found = self.client.read(Appointment, reference.removeprefix("Appointment/"))
+        return record_of(found, self.settings.reasons)
 
     def appointment_for(self, visit_id: UUID) -> AppointmentRecord | None:
         """Return what the server says of the visit's Appointment, cancelled ones included."""
         found = self._for_visit(visit_id)
         standing = [a for a in found if appointment_status(a) not in GONE]
         if standing:
-            return record_of(standing[-1])
-        return record_of(found[-1]) if found else None
+            return record_of(standing[-1], self.settings.reasons)
+        return record_of(found[-1], self.settings.reasons) if found else None
 
     def _for_visit(self, visit_id: UUID) -> list[Versioned[Appointment]]:
         token = f"{VISIT_SYSTEM}|{visit_id}"

@@ -53,6 +53,11 @@ class FhirSettings:
     zone: tzinfo = UTC
     morning_ends: time = time(12)
     token: str | None = attrs.field(default=None, repr=False)
+    codings: Mapping[str, str] = attrs.field(factory=dict, converter=_copy)
+    """Visit types to the code system they belong to (`{"76164006": "http://snomed.info/sct"}`);
+    a visit type not listed is the clinic's own code (`urn:serviceplan:visit-type`)."""
+    reasons: Mapping[str, str] = attrs.field(factory=dict, converter=_copy)
+    """Cancellation reasons (`system|code`, or `code`) to causes; unreadable ones are `unknown`."""
 
     def schedule_for(self, provider: str) -> str:
         """Return the id of the provider's Schedule."""

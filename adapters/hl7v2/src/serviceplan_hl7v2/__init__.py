@@ -12,6 +12,7 @@ from serviceplan_hl7v2.errors import (
     AlreadyBooked,
     ControlIdReused,
     MalformedMessage,
+    MessageTimeRefused,
     MissingField,
     PatientMismatch,
     UnknownAppointment,
@@ -23,7 +24,7 @@ from serviceplan_hl7v2.ledger import Ledger, MemoryLedger, SqliteLedger
 from serviceplan_hl7v2.message import Message, Segment, Separators, parse
 from serviceplan_hl7v2.mllp import MllpClient, MllpListener, frame
 from serviceplan_hl7v2.options import FEED_STAFF, FeedOptions
-from serviceplan_hl7v2.outcome import Action, Outcome
+from serviceplan_hl7v2.outcome import Action, Outcome, Stamp
 from serviceplan_hl7v2.siu import SiuMessage, Trigger, read_siu
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "MalformedMessage",
     "MemoryLedger",
     "Message",
+    "MessageTimeRefused",
     "MissingField",
     "MllpClient",
     "MllpListener",
@@ -46,6 +48,7 @@ __all__ = [
     "SiuFeed",
     "SiuMessage",
     "SqliteLedger",
+    "Stamp",
     "Trigger",
     "UnknownAppointment",
     "UnknownPatient",

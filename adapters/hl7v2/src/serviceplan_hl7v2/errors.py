@@ -17,6 +17,7 @@ TABLE_VALUE_NOT_FOUND = 103
 UNSUPPORTED_MESSAGE_TYPE = 200
 UNSUPPORTED_EVENT_CODE = 201
 UNSUPPORTED_PROCESSING_ID = 202
+UNSUPPORTED_VERSION_ID = 203
 UNKNOWN_KEY_IDENTIFIER = 204
 DUPLICATE_KEY_IDENTIFIER = 205
 
@@ -57,6 +58,13 @@ class MissingField(MalformedMessage):
 
 class UnsupportedMessage(MalformedMessage):
     """Not an SIU message this feed applies, or a processing id it does not accept."""
+
+
+class MessageTimeRefused(MalformedMessage):
+    """At message time, MSH-7 is a time the record cannot take: before the booking, or too far."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__("MSH", 7, f"the message time is not recorded: {why}")
 
 
 class ControlIdReused(MalformedMessage):

@@ -1,8 +1,9 @@
-"""Reading an HL7 v2 message: segments, fields, repetitions and components, by position.
+r"""Reading an HL7 v2 message: segments, fields, repetitions and components, by position.
 
 A small, strict reader for what the feed needs. Segments end in a carriage return (a line feed is
 tolerated, since files are often saved that way); the separators come from MSH-1 and MSH-2;
-escape sequences are undone after splitting, so an escaped "^" stays inside its component.
+escape sequences are undone after splitting, so an escaped "^" stays inside its component, and
+`\Xhh\` bytes are decoded in the character set MSH-18 declares.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from serviceplan_hl7v2 import charsets
 from serviceplan_hl7v2.errors import SEGMENT_SEQUENCE_ERROR, MalformedMessage
 
 _SEGMENT_NAME = re.compile(r"^[A-Z][A-Z0-9]{2}$")
@@ -29,6 +31,8 @@ class Separators:
     repetition: str = "~"
     escape: str = "\\"
     subcomponent: str = "&"
+    charset: str = charsets.DEFAULT
+    r"""The codec of the character set MSH-18 declares, for `\Xhh\` escapes."""
 
     @property
     def encoding(self) -> str:
@@ -50,12 +54,19 @@ class Separators:
             if closed and sequence in plain:
                 out.append(plain[sequence])
             elif closed and sequence[:1] == "X" and _HEX.match(sequence[1:]):
-                out.append(bytes.fromhex(sequence[1:]).decode("latin-1"))
+                out.append(self._hex(sequence))
             else:
                 out.append(esc + sequence + (esc if closed else ""))
             if closed:
                 out.append(parts[i + 1])
         return "".join(out)
+
+    def _hex(self, sequence: str) -> str:
+        """Decode `Xhh...` in the message's character set; bytes it cannot decode stay escaped."""
+        try:
+            return bytes.fromhex(sequence[1:]).decode(self.charset)
+        except (UnicodeDecodeError, LookupError):
+            return f"{self.escape}{sequence}{self.escape}"
 
     def escape_text(self, text: str) -> str:
         """Escape the delimiters in free text written into a message."""
@@ -93,13 +104,27 @@ class Segment:
             return ""
         return component_of(reps[repetition], component, self.separators)
 
+    def subcomponent(
+        self, number: int, component: int, subcomponent: int, *, repetition: int = 0
+    ) -> str:
+        """Return one subcomponent of a component, unescaped ("" when absent)."""
+        reps = self.repetitions(number)
+        if repetition >= len(reps):
+            return ""
+        raw = _part(reps[repetition], self.separators.component, component)
+        return self.separators.unescape(_part(raw, self.separators.subcomponent, subcomponent))
+
+
+def _part(raw: str, separator: str, number: int) -> str:
+    parts = raw.split(separator)
+    if number > len(parts) or parts[number - 1] == NULL:
+        return ""
+    return parts[number - 1].strip()
+
 
 def component_of(raw: str, component: int, separators: Separators) -> str:
     """Return component `component` (from 1) of one field repetition, unescaped."""
-    parts = raw.split(separators.component)
-    if component > len(parts) or parts[component - 1] == NULL:
-        return ""
-    return separators.unescape(parts[component - 1]).strip()
+    return separators.unescape(_part(raw, separators.component, component))
 
 
 @attrs.frozen
@@ -132,13 +157,23 @@ class Message:
         )
 
 
-def parse(text: str) -> Message:
-    """Parse an HL7 v2 message, refusing one whose header or segment names are broken."""
+def parse(text: str, *, default_charset: str = charsets.DEFAULT) -> Message:
+    r"""Parse an HL7 v2 message, refusing one whose header or segment names are broken.
+
+    `\Xhh\` escapes are read in MSH-18's character set, else `default_charset`; whether the
+    feed accepts that set is the feed's to say (`charsets.codec`).
+    """
     lines = [line for line in _SEGMENT_END.split(text.lstrip("\ufeff \t\r\n")) if line.strip()]
     if not lines or not lines[0].startswith("MSH"):
         problem = "a message starts with an MSH segment"
         raise MalformedMessage("MSH", None, problem, hl7_code=SEGMENT_SEQUENCE_ERROR)
     separators = _separators(lines[0])
+    header = _segment(lines[0], separators)
+    try:
+        charset = charsets.codec(header.component(18), default_charset)
+    except MalformedMessage:
+        charset = default_charset
+    separators = attrs.evolve(separators, charset=charset)
     segments = tuple(_segment(line, separators) for line in lines)
     return Message(segments, separators)
 

@@ -1,8 +1,9 @@
 """MLLP, the minimal lower layer protocol: HL7 v2 over TCP, for a live feed.
 
 Each message travels as 0x0B, the message, 0x1C 0x0D; each gets an acknowledgement framed the
-same way on the same connection, in order. Bytes outside a frame are dropped; a frame larger
-than the limit closes the connection; an idle connection is closed after a while.
+same way on the same connection, in order, in the character set the message declared. Bytes
+outside a frame are dropped; a frame larger than the limit closes the connection; an idle
+connection is closed after a while. Given an `ssl.SSLContext`, both sides speak TLS.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import contextlib
 import logging
 import socket
 import socketserver
+import ssl
 import threading
 from types import TracebackType
 from typing import Self
 
-from serviceplan_hl7v2.errors import MalformedMessage
 from serviceplan_hl7v2.feed import SiuFeed
 
 log = logging.getLogger("serviceplan_hl7v2.mllp")
@@ -29,9 +30,10 @@ class FrameTooLargeError(ValueError):
     """A frame grew past the limit without ending."""
 
 
-def frame(text: str, encoding: str = "utf-8") -> bytes:
-    """Wrap a message in MLLP's start and end blocks."""
-    return START_BLOCK + text.encode(encoding) + END_BLOCK
+def frame(text: str | bytes, encoding: str = "utf-8") -> bytes:
+    """Wrap a message (text, or bytes already encoded) in MLLP's start and end blocks."""
+    data = text if isinstance(text, bytes) else text.encode(encoding)
+    return START_BLOCK + data + END_BLOCK
 
 
 class Frames:
@@ -75,15 +77,20 @@ class _Connection(socketserver.BaseRequestHandler):
 
     def handle(self) -> None:
         listener = self.server.listener
-        listener.opened(self.request)
+        connection: socket.socket = self.request
+        listener.opened(connection)
         frames = Frames(listener.max_bytes)
-        self.request.settimeout(listener.idle_timeout)
+        connection.settimeout(listener.idle_timeout)
         try:
-            while data := self.request.recv(CHUNK):
+            if listener.ssl_context is not None:
+                connection = listener.ssl_context.wrap_socket(connection, server_side=True)
+            while data := connection.recv(CHUNK):
                 for raw in frames.add(data):
-                    self.request.sendall(frame(listener.reply(raw), listener.encoding))
+                    connection.sendall(frame(listener.reply(raw)))
         except FrameTooLargeError:
             log.warning("closed a connection: a frame passed %d bytes", listener.max_bytes)
+        except ssl.SSLError as error:  # no TLS, or a certificate the other side refused
+            log.warning("closed a connection: TLS failed (%s)", error.reason)
         except OSError as error:  # the peer went away, or stayed silent too long
             log.info("closed a connection: %s", type(error).__name__)
         finally:
@@ -103,12 +110,12 @@ class MllpListener:
         host: str = "127.0.0.1",
         port: int = 2575,
         *,
-        encoding: str = "utf-8",
         idle_timeout: float = 300.0,
         max_bytes: int = MAX_BYTES,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.feed = feed
-        self.encoding = encoding
+        self.ssl_context = ssl_context
         self.idle_timeout = idle_timeout
         self.max_bytes = max_bytes
         self._server = _Server((host, port), _Connection)
@@ -123,14 +130,12 @@ class MllpListener:
         host, port = self._server.server_address[:2]
         return str(host), int(port)
 
-    def reply(self, raw: bytes) -> str:
-        """The acknowledgement for one received message."""
-        try:
-            text = raw.decode(self.encoding)
-        except UnicodeDecodeError:
-            error = MalformedMessage("MSH", 18, f"the message is not valid {self.encoding}")
-            return self.feed.refuse(raw.decode(self.encoding, "replace"), error)
-        return self.feed.handle(text)
+    def reply(self, raw: bytes) -> bytes:
+        """The acknowledgement for one received message, in the character set it declared.
+
+        A message that declares none is read in the feed's default (`FeedOptions.charset`).
+        """
+        return self.feed.handle_bytes(raw)
 
     def serve_forever(self) -> None:
         """Answer connections until `close()` is called from another thread."""
@@ -180,11 +185,28 @@ class MllpListener:
 class MllpClient:
     """A sender's side of MLLP: send a message, wait for its acknowledgement."""
 
-    def __init__(
-        self, host: str, port: int, *, timeout: float = 10.0, encoding: str = "utf-8"
+    def __init__(  # noqa: PLR0913 (a connection has this many settings)
+        self,
+        host: str,
+        port: int,
+        *,
+        timeout: float = 10.0,
+        encoding: str = "utf-8",
+        ssl_context: ssl.SSLContext | None = None,
+        server_hostname: str | None = None,
     ) -> None:
         self.encoding = encoding
-        self._socket = socket.create_connection((host, port), timeout=timeout)
+        plain = socket.create_connection((host, port), timeout=timeout)
+        if ssl_context is None:
+            self._socket = plain
+        else:
+            try:
+                self._socket = ssl_context.wrap_socket(
+                    plain, server_hostname=server_hostname or host
+                )
+            except (ssl.SSLError, OSError):
+                plain.close()
+                raise
         self._frames = Frames()
         self._waiting: list[bytes] = []
 

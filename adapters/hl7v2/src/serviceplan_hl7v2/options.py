@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from types import MappingProxyType
 
 import attrs
 
 from serviceplan import CancellationReason, Staff
-from serviceplan_hl7v2.siu import Trigger
+from serviceplan.domain.reasons import ENTERED_IN_ERROR, UNKNOWN
+from serviceplan_hl7v2 import charsets
+from serviceplan_hl7v2.siu import VERSIONS, Trigger
 
 FEED_STAFF = Staff("hl7-feed", "system")
-
-DEFAULT_REASONS: Mapping[Trigger, str] = MappingProxyType(
-    {
-        Trigger.RESCHEDULE: "other",
-        Trigger.MODIFICATION: "other",
-        Trigger.CANCELLATION: "other",
-        Trigger.DISCONTINUATION: "other",
-        Trigger.DELETION: "oth-err",
-    }
-)
-"""The cancellation reason of a move or cancellation whose SCH-6 names none we know."""
 
 
 def _frozen(value: Mapping[str, str]) -> Mapping[str, str]:
@@ -44,25 +36,38 @@ class FeedOptions:
     visit_types: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
     """Service codes (AIS-3) to the clinic's visit types; unmapped codes are used as they are."""
     providers: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
-    """Resource ids (AIP-3, AIL-3) to the clinic's providers; unmapped ids are used as they are."""
+    """Personnel ids (AIP-3) to the clinic's providers; unmapped ids are used as they are."""
     reasons: Mapping[str, str] = attrs.field(
         factory=dict, converter=_frozen, validator=_known_reasons
     )
-    """Event reasons (SCH-6) to cancellation reason codes, beyond the codes themselves."""
+    """Event reasons (SCH-6) to causes; a cause code itself is taken as it is, anything else is
+    the `unknown` cause, never the office's fault."""
     identifier_type: str = "MR"
-    """Which PID-3 identifier is the chart number the clinic registers patients with."""
+    """Which PID-3 identifier type is the chart number the clinic registers patients with."""
+    assigning_authority: str | None = None
+    """Whose chart number: the PID-3 assigning authority (CX-4 namespace or universal id)."""
     processing_ids: frozenset[str] = frozenset({"P"})
     """The MSH-11 processing ids applied; a test message ("T") to a live plan is refused."""
+    versions: frozenset[str] = VERSIONS
+    """The MSH-12 versions read."""
+    charset: str = charsets.DEFAULT
+    """The codec of a message that declares no character set in MSH-18."""
     message_time: bool = False
     """Record commands at the message's time (MSH-7) instead of the plan's clock: for backlogs."""
+    behind: timedelta = timedelta(days=7)
+    """With `message_time`, how far before the receiving clock MSH-7 may be."""
+    ahead: timedelta = timedelta(minutes=5)
+    """With `message_time`, how far after the receiving clock MSH-7 may be (clock skew)."""
 
     def reason(self, trigger: Trigger, event_reason: str | None) -> CancellationReason:
-        """The coded reason for a move or cancellation: mapped, given, or the default."""
-        if event_reason is not None:
-            if event_reason in self.reasons:
-                return CancellationReason(self.reasons[event_reason])
-            try:
-                return CancellationReason(event_reason.lower())
-            except ValueError:
-                pass
-        return CancellationReason(DEFAULT_REASONS[trigger])
+        """The cause of a move or cancellation: a deletion is an error, else mapped or unknown."""
+        if trigger is Trigger.DELETION:
+            return CancellationReason(ENTERED_IN_ERROR)
+        if event_reason is None:
+            return CancellationReason(UNKNOWN)
+        if event_reason in self.reasons:
+            return CancellationReason(self.reasons[event_reason])
+        try:
+            return CancellationReason(event_reason.lower())
+        except ValueError:
+            return CancellationReason(UNKNOWN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
@@ -18,6 +19,7 @@ class Action(Enum):
     CANCELLED = "cancelled"
     NO_SHOW = "no-show"
     UNCHANGED = "unchanged"
+    SUPERSEDED = "superseded"
 
 
 @attrs.frozen
@@ -35,3 +37,33 @@ class Outcome:
     digest: str
     note: str = ""
     duplicate: bool = False
+    appointment_id: str = ""
+    sent_at: datetime | None = None
+    """MSH-7: when the sender says it sent the message."""
+    sequence: int | None = None
+    """MSH-13: the sender's sequence number, when it keeps one."""
+
+    @property
+    def stamp(self) -> Stamp:
+        """Where the message stands in its appointment's story."""
+        return Stamp(self.sent_at, self.sequence)
+
+
+@attrs.frozen
+class Stamp:
+    """When a message was sent (MSH-7) and its sequence number (MSH-13), to order messages.
+
+    The sequence decides when both messages have one (the sender numbers them in the order it
+    sends them); else MSH-7 does. A message with neither is never older than another.
+    """
+
+    sent_at: datetime | None
+    sequence: int | None = None
+
+    def older_than(self, newest: Stamp) -> bool:
+        """Say whether this message was sent before `newest`, the newest applied."""
+        if self.sequence is not None and newest.sequence is not None:
+            return self.sequence < newest.sequence
+        if self.sent_at is None or newest.sent_at is None:
+            return False
+        return self.sent_at < newest.sent_at

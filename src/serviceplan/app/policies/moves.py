@@ -1,11 +1,13 @@
-"""Moves made through the clinic's scheduler: book the new time, then free the old one.
+"""The clinic's scheduler, kept in step with the record: moves, cancellations and no-shows.
 
 Whenever the desk asks for a move (`Visit.MoveRequested`), this policy books the new time with
 the scheduler hook and records the move (the new visit, linked both ways); a scheduler that says
-no is recorded as the move refused, with its reason. Whenever a visit moved this way is recorded
-as moved, the scheduler is told to free its old time. The original visit thus stands until the
-new one is booked. A move made to amend an office fault (the first slot of a morning) also
-records its peace offering.
+no is recorded as the move refused, with its reason. The original visit thus stands until the
+new one is booked; once it is recorded as moved, the scheduler is told to free its old time. A
+move made to amend an office fault (the first slot of a morning) also records its peace
+offering. Whenever a visit is cancelled (with its reason) or marked a no-show, the scheduler is
+told too. What the scheduler answered is recorded (`Visit.SchedulerTold`); one that fails is
+recorded as not answering, and logged, for the desk to put right by hand.
 """
 
 from __future__ import annotations
@@ -47,22 +49,22 @@ def why_not(error: Exception) -> str:
 
 
 class SchedulerMoves(Policy):
-    """Carries requested moves out through the scheduler, and frees the times left behind."""
+    """Carries requested moves out through the scheduler, and tells it of every change."""
 
-    name = "scheduler-moves"
-    follows = (Visit.MoveRequested, Visit.Rescheduled)
+    name = "scheduler"
+    follows = (Visit.MoveRequested, Visit.Rescheduled, Visit.Cancelled, Visit.NoShow)
 
     def act(self, event: Any, now: datetime) -> list[Any]:  # noqa: ANN401 (one of `follows`)
-        """Book a requested move, or free the old time of a visit moved through the scheduler."""
+        """Book a requested move, or tell the scheduler of a move, cancellation or no-show."""
         visit = self.plan.load(Visit, event.originator_id, VisitNotFound)
         if isinstance(event, Visit.MoveRequested):
             request = visit.move_request
             if request is None or request.request_id != event.request_id:
                 return []  # refused or carried out already
             return self._move(visit, request, now)
-        if visit.moved_through_scheduler and visit.slot_released_at is None:
-            return self._release(visit, now)
-        return []
+        if visit.change_to_tell is None:
+            return []
+        return self._tell(visit, visit.change_to_tell, now)
 
     def _move(self, old: Visit, request: MoveRequest, now: datetime) -> list[Any]:
         if not old.is_pending:
@@ -105,13 +107,15 @@ class SchedulerMoves(Policy):
         patient.enter_offering(offering.id, offering.value, now, self.plan.settings.offering_limits)
         return [offering, patient]
 
-    def _release(self, visit: Visit, now: datetime) -> list[Any]:
+    def _tell(self, visit: Visit, change: str, now: datetime) -> list[Any]:
+        booking, plugins = booking_of(visit), self.plan.plugins
         try:
-            released = self.plan.plugins.cancel_booking(booking_of(visit))
-        except Exception as error:  # noqa: BLE001 (recorded: the desk frees it by hand)
-            log.warning(
-                "the scheduler could not free a moved visit's old time (%s)", why_not(error)
-            )
-            released = False
-        visit.release_slot(released, now, FOLLOWER)
+            if change == "no-show":
+                answered = plugins.no_show_booking(booking)
+            else:
+                answered = plugins.cancel_booking(booking, visit.cancellation)
+        except Exception as error:  # noqa: BLE001 (recorded: the desk puts it right by hand)
+            log.warning("the scheduler was not told a visit %s (%s)", change, why_not(error))
+            answered = False
+        visit.tell_scheduler(change, answered, now, FOLLOWER)
         return [visit]

@@ -83,8 +83,13 @@ class TemplateWeek:
 
     @hookimpl(trylast=True)
     def serviceplan_cancel_booking(self, booking: Booking) -> bool:
-        """Free the visit's time."""
+        """Free the visit's time (whatever the reason)."""
         return self._bookings.pop(booking.visit_id, None) is not None
+
+    @hookimpl(trylast=True)
+    def serviceplan_no_show_booking(self, booking: Booking) -> bool:
+        """Keep a missed visit's time taken: it has passed, and nobody else was booked into it."""
+        return booking.visit_id in self._bookings
 
     @property
     def _minutes(self) -> int:
