@@ -342,7 +342,8 @@ Begin = Callable[[Draw], tuple[Aggregate, datetime]]
 STORIES: dict[str, tuple[Begin, dict[str, Step], Sequence[tuple[str, ...]]]] = {
     "visit": (_visit, VISIT_STEPS, [
         ("flagged long", "checked in", "choice recorded", "started", "completed"),
-        ("choice recorded", "cancelled", "scheduler told"), ("checked in", "rescheduled"), ("marked no-show",),
+        ("choice recorded", "cancelled", "scheduler told"), ("checked in", "rescheduled"),
+        ("marked no-show",),
         ("move requested", "move refused"), ("move requested", "moved", "scheduler told"),
     ]),
     "patient": (_patient, PATIENT_STEPS, [
