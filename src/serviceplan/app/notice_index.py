@@ -8,7 +8,6 @@ are indexed from those events too. It keeps ids, times and codes only, never an 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
@@ -66,7 +65,6 @@ class NoticeIndex(Follower):
     def __init__(self, plan: Application[UUID], views: Views, zone: tzinfo) -> None:
         super().__init__(plan, views)
         self.zone = zone
-        self.lock = threading.RLock()
 
     # -- the notices' own records -------------------------------------------------------------
 
@@ -239,7 +237,7 @@ class NoticeIndex(Follower):
 
     def _ask(self, query: str, params: Iterable[object]) -> list[tuple[Any, ...]]:
         """Catch up with the log, then answer `query` (one thread at a time)."""
-        with self.lock:
+        with self.views.lock:
             self.catch_up()
             return list(self.db.execute(query, tuple(params)))
 

@@ -8,7 +8,6 @@ It keeps ids, times and codes only.
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, tzinfo
 from typing import Any
 from uuid import UUID
@@ -46,7 +45,6 @@ class ScheduleIndex(Follower):
     def __init__(self, plan: Application[UUID], views: Views, zone: tzinfo) -> None:
         super().__init__(plan, views)
         self.zone = zone
-        self.lock = threading.RLock()
 
     @on(Visit.Booked, reads=_BOOKED)
     def _booked(
@@ -172,6 +170,6 @@ class ScheduleIndex(Follower):
 
     def _ask(self, query: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
         """Catch up with the log, then answer `query` (one thread at a time)."""
-        with self.lock:
+        with self.views.lock:
             self.catch_up()
             return list(self.db.execute(query, params))

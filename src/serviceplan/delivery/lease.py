@@ -143,13 +143,18 @@ def lease_for(plan: Application[UUID]) -> Lease:
     kwargs = getattr(pool, "kwargs", None)
     if isinstance(kwargs, dict) and "dbname" in kwargs:
         connect = {k: v for k, v in kwargs.items() if k != "row_factory"}
-        return PostgresLease({**connect, "connect_timeout": 5}, _key(plan.name))
+        schema = getattr(datastore, "schema", "public")
+        return PostgresLease({**connect, "connect_timeout": 5}, _key(f"{schema}.{plan.name}"))
     with _GUARD:
         lock = _IN_PROCESS.setdefault(plan.recorder, threading.Lock())
     return ProcessLease(lock)
 
 
 def _key(name: str) -> int:
-    """Return the advisory lock's 64-bit key for an application's delivery."""
+    """Return the advisory lock's 64-bit key for the delivery of one clinic's store.
+
+    Advisory locks belong to the database: the key names the schema too, so two clinics kept in
+    two schemas of one database have a lease each.
+    """
     digest = hashlib.sha256(f"serviceplan.delivery:{name}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)

@@ -3,6 +3,10 @@
 Rebuilding the board, the incidents and the report together costs little more than rebuilding
 one of them: the log is read once, and each follower still commits its rows and its position in
 one transaction of its own views. A follower caught up alone is this pass with one follower.
+
+Each page of the log is read before the views' write transaction begins, never inside it: views
+kept in the store's own SQLite file would otherwise hold the file's write lock while waiting for
+a connection to read the store, which a writer of the same process may be queued for.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from serviceplan.read.follower import Follower, Progress
+    from serviceplan.read.log import Row
 
 
 def catch_up_together(followers: Sequence[Follower], progress: Progress | None = None) -> int:
@@ -24,16 +29,22 @@ def catch_up_together(followers: Sequence[Follower], progress: Progress | None =
     last = followers[0].log.last()
     applied = 0
     while True:
+        positions = _positions(followers)
+        if min(positions) >= last:
+            return applied
+        rows, reached = _read(followers, positions, last)
         with _transactions(followers):
-            positions = [f.views.position(f.name) for f in followers]
-            if min(positions) >= last:
-                return applied
-            reached, count = _page(followers, positions, last)
-            applied += count
+            if _positions(followers) != positions:
+                continue  # another process caught them up meanwhile: read on from there
+            applied += _apply(followers, positions, rows)
             for follower, position in zip(followers, positions, strict=True):
                 follower.views.set_position(follower.name, max(position, reached))
         if progress is not None:
             progress(reached, last)
+
+
+def _positions(followers: Sequence[Follower]) -> list[int]:
+    return [f.views.position(f.name) for f in followers]
 
 
 @contextmanager
@@ -50,12 +61,17 @@ def _transactions(followers: Sequence[Follower]) -> Iterator[None]:
             raise
 
 
-def _page(followers: Sequence[Follower], positions: list[int], last: int) -> tuple[int, int]:
-    """Apply the next page to every follower still behind it; return (reached, applied)."""
-    log = followers[0].log
+def _read(followers: Sequence[Follower], positions: list[int], last: int) -> tuple[list[Row], int]:
+    """Read the next page of the log; return its rows and the position it reaches."""
     size = max(f.page for f in followers)
     topics = sorted({topic for f in followers for topic in f.topics})
-    rows = log.page(min(positions), size, last, topics)
+    rows = followers[0].log.page(min(positions), size, last, topics)
+    return rows, (rows[-1][0] if len(rows) == size else last)
+
+
+def _apply(followers: Sequence[Follower], positions: list[int], rows: list[Row]) -> int:
+    """Apply a page to every follower still behind it; return how many events applied."""
+    log = followers[0].log
     plan = [(f, after, f.routes()) for f, after in zip(followers, positions, strict=True)]
     applied = 0
     for row in rows:
@@ -76,4 +92,4 @@ def _page(followers: Sequence[Follower], positions: list[int], last: int) -> tup
                 applied += follower.take(log.notification(row), event)
     for follower in followers:
         follower.writes.flush()
-    return (rows[-1][0] if len(rows) == size else last), applied
+    return applied

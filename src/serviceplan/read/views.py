@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,8 @@ class Views:
 
     def __init__(self, path: str | os.PathLike[str] = MEMORY) -> None:
         self.path = str(path)
+        self.lock = threading.RLock()
+        """Held by whoever uses the connection: threads take turns on it, a transaction whole."""
         self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != MEMORY:
             self.connection.execute("PRAGMA journal_mode=WAL")
@@ -47,13 +50,14 @@ class Views:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run a block as one write transaction: all of it is kept, or none of it."""
-        self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+        with self.lock:
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
 
     def position(self, follower: str) -> int:
         """Return the last notification id the follower has applied (0 before the first)."""
