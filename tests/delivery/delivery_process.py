@@ -1,9 +1,11 @@
 """A delivery worker in a process of its own, for the crash test.
 
-Usage: python delivery_process.py DB OUTBOX CALLS PAUSE NOW
+Usage: python delivery_process.py STORE OUTBOX CALLS PAUSE NOW [LOOKUP]
 
-Its SMS gateway writes each message it sends as a line in OUTBOX (and every call in CALLS), then
-pauses PAUSE seconds before answering: a kill in that pause leaves a message sent but unrecorded.
+STORE is a SQLite file, or `postgres:DBNAME`. Its SMS gateway writes each message it sends as a
+line in OUTBOX (and every call in CALLS), then pauses PAUSE seconds before answering: a kill in
+that pause leaves a message sent but unrecorded. With LOOKUP `yes` the gateway can also look a
+key up in its outbox (`serviceplan_look_up_notice`), as a peer with a message history can.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tuesday import ZONE
 from serviceplan import Channel, FixedClock, Receipt, ServicePlan, Settings, hookimpl, sqlite_store
 from serviceplan.delivery import DeliverySettings, DeliveryWorker
 from serviceplan.plugins import Envelope, RegisterChannel
+from serviceplan.store.config import postgres_store
 
 
 class FileGateway:
@@ -42,13 +45,30 @@ class FileGateway:
         return Receipt(key=key, via="file-sms", reference=f"line-{key}")
 
 
-def main(db: str, outbox: str, calls: str, pause: str, now: str) -> None:
-    """Deliver what is owed in `db`, as of `now`, through the file gateway."""
+class LookingGateway(FileGateway):
+    """The same gateway, which can also say whether a key reached it."""
+
+    @hookimpl
+    def serviceplan_look_up_notice(self, key: str) -> Receipt | None:
+        sent = self.outbox.read_text().split() if self.outbox.exists() else []
+        return Receipt(key=key, via="file-sms", reference=f"line-{key}") if key in sent else None
+
+
+def store_of(name: str) -> dict[str, str]:
+    """Return the settings of a SQLite file, or of `postgres:DBNAME` on the local server."""
+    if name.startswith("postgres:"):
+        return {**postgres_store(name.removeprefix("postgres:")), "CREATE_TABLE": "n"}
+    return sqlite_store(name)
+
+
+def main(store: str, outbox: str, calls: str, pause: str, now: str, lookup: str = "no") -> None:
+    """Deliver what is owed in `store`, as of `now`, through the file gateway."""
+    kind = LookingGateway if lookup == "yes" else FileGateway
     plan = ServicePlan(
-        sqlite_store(db),
+        store_of(store),
         clock=FixedClock(datetime.fromisoformat(now)),
         settings=Settings(timezone=ZONE),
-        plugins=[FileGateway(Path(outbox), Path(calls), float(pause))],
+        plugins=[kind(Path(outbox), Path(calls), float(pause))],
         entry_points=False,
     )
     DeliveryWorker(plan, DeliverySettings(batch_size=5)).run_once()

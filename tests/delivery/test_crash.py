@@ -1,4 +1,6 @@
-"""A delivery worker killed mid-batch (SIGKILL, a real process, a SQLite file) loses nothing."""
+"""A delivery worker killed mid-batch (SIGKILL, a real process) loses nothing, and knows what
+it cannot know: a notice whose try left no outcome is looked up at the peer, or sent again and
+marked as maybe sent twice. On a SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -32,26 +34,36 @@ NOTICES = 10
 SENT_BEFORE_KILL = 3
 
 
-def open_plan(db: Path) -> ServicePlan:
+def open_plan(store: dict[str, str]) -> ServicePlan:
     return ServicePlan(
-        sqlite_store(db), clock=FixedClock(at(10)), settings=Settings(timezone=ZONE),
-        entry_points=False,
-    )  # fmt: skip
+        store, clock=FixedClock(at(10)), settings=Settings(timezone=ZONE), entry_points=False
+    )
 
 
 def lines(path: Path) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
-def worker(db: Path, tmp: Path, pause: float) -> list[str]:
-    args = [db, tmp / "outbox.txt", tmp / "calls.txt", pause, at(10).isoformat()]
+def worker(store: str, tmp: Path, pause: float, lookup: str) -> list[str]:
+    args = [store, tmp / "outbox.txt", tmp / "calls.txt", pause, at(10).isoformat(), lookup]
     return [sys.executable, str(WORKER), *map(str, args)]
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def where(request, tmp_path) -> tuple[str, dict[str, str]]:
+    """The store as the worker process names it, and its settings here."""
+    if request.param == "sqlite":
+        db = tmp_path / "clinic.sqlite3"
+        return str(db), sqlite_store(db)
+    database = request.getfixturevalue("postgres_database")
+    database.empty()
+    return f"postgres:{database.name}", database.store()
+
+
 @pytest.fixture
-def owed(tmp_path, desk) -> list[str]:
-    """Ten patients, each owed a delay notice, in a SQLite file."""
-    plan = open_plan(tmp_path / "clinic.sqlite3")
+def owed(where, desk) -> list[str]:
+    """Ten patients, each owed a delay notice."""
+    plan = open_plan(where[1])
     keys = []
     for n in range(NOTICES):
         patient = plan.register_patient(
@@ -73,23 +85,48 @@ def kill_after_sends(process: subprocess.Popen[bytes], outbox: Path, count: int)
     process.wait(timeout=30)
 
 
-def test_a_worker_killed_mid_batch_and_restarted_sends_each_notice_once(tmp_path, owed):
-    db = tmp_path / "clinic.sqlite3"
-    outbox, calls = tmp_path / "outbox.txt", tmp_path / "calls.txt"
-
-    first = subprocess.Popen(worker(db, tmp_path, 0.5))  # noqa: S603 (our own script)
+def killed_and_restarted(where, tmp_path, lookup: str) -> list[str]:
+    """Kill a worker between a send and its record, run another; return what the first sent."""
+    outbox = tmp_path / "outbox.txt"
+    first = subprocess.Popen(worker(where[0], tmp_path, 0.5, lookup))  # noqa: S603 (our script)
     kill_after_sends(first, outbox, SENT_BEFORE_KILL)
     assert first.returncode == -signal.SIGKILL
     sent_before = lines(outbox)
     assert SENT_BEFORE_KILL <= len(sent_before) < NOTICES
+    subprocess.run(worker(where[0], tmp_path, 0, lookup), check=True, timeout=120)  # noqa: S603
+    return sent_before
 
-    subprocess.run(worker(db, tmp_path, 0), check=True, timeout=120)  # noqa: S603
 
-    assert sorted(lines(outbox)) == sorted(owed)  # none undelivered, none sent twice
-    assert Counter(lines(calls))[sent_before[-1]] == 2  # the kill fell between send and save
-    plan = open_plan(db)
+def test_a_notice_in_doubt_is_sent_again_and_marked_when_the_peer_cannot_be_asked(
+    where, tmp_path, owed
+):
+    sent_before = killed_and_restarted(where, tmp_path, "no")
+
+    calls = Counter(lines(tmp_path / "calls.txt"))
+    assert sorted(lines(tmp_path / "outbox.txt")) == sorted(owed)  # none lost
+    assert calls[sent_before[-1]] == 2  # the kill fell between send and save: handed over again
+    plan = open_plan(where[1])
+    records = {r.key: r for r in plan.notices_on(at(0).date())}
+    assert {k for k, r in records.items() if r.maybe_twice} == {sent_before[-1]}
+    assert_delivered_once(plan, owed)
+
+
+def test_a_notice_in_doubt_is_looked_up_at_the_peer_and_not_sent_again(where, tmp_path, owed):
+    sent_before = killed_and_restarted(where, tmp_path, "yes")
+
+    calls = Counter(lines(tmp_path / "calls.txt"))
+    assert sorted(lines(tmp_path / "outbox.txt")) == sorted(owed)
+    assert calls == dict.fromkeys(owed, 1)  # the one in doubt was found, not handed over again
+    plan = open_plan(where[1])
+    assert not any(r.maybe_twice for r in plan.notices_on(at(0).date()))
+    assert sent_before[-1] in lines(tmp_path / "outbox.txt")
+    assert_delivered_once(plan, owed)
+
+
+def assert_delivered_once(plan: ServicePlan, owed: list[str]) -> None:
     topic = get_topic(NoticeRecord.Delivered)
     delivered = plan.recorder.select_notifications(1, 1000, topics=[topic])
     keys = Counter(plan.mapper.to_domain_event(n).receipt.key for n in delivered)
     assert keys == dict.fromkeys(owed, 1)  # and each delivery recorded once
     assert all(r.status is NoticeStatus.DELIVERED for r in plan.notices_on(at(0).date()))
+    plan.close()

@@ -114,12 +114,53 @@ def test_a_hung_channel_times_out_and_its_late_message_is_not_sent_twice(
     worker = DeliveryWorker(plan, DeliverySettings(timeout_seconds=0.5))
     key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
     assert worker.run_once() == Tally(failed=1, waiting=1)
-    assert [f.error for f in events(plan, "Failed")] == ["ChannelTimeout: no answer in 0.5 s"]
+    assert [(t.via, t.seconds) for t in events(plan, "TimedOut")] == [("slow-sms", 0.5)]
     gateway.release.set()
     clock.set(at(10, 5))
     assert worker.run_once() == Tally(delivered=1)
     assert gateway.calls == [key, key]
     assert list(gateway.sent) == [key]
+
+
+def test_after_an_error_the_next_channel_is_tried_but_never_after_a_time_out(
+    plan, patient, desk, clock, at
+):
+    """Fail-over is for a definite no: a channel that timed out may have sent the text."""
+    down, hung, backup = DownGateway(), HungGateway(), Gateway()
+    plan.plugins.register(backup, "backup-sms")
+    plan.plugins.register(down, "main-sms")
+    order = ("main-sms", "backup-sms")
+    worker = DeliveryWorker(plan, DeliverySettings(timeout_seconds=0.3, channel_order=order))
+    first = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
+    assert worker.run_once() == Tally(delivered=1, failed=1)
+    assert plan.get_notice(first).receipt.via == "backup-sms"  # main said no: backup sent it
+
+    plan.plugins.unregister("main-sms")
+    plan.plugins.register(hung, "main-sms")
+    clock.set(at(11))
+    other = plan.register_patient(
+        contact=ContactPoints(PhoneNumber("+15555550111")), preferred=Channel.SMS, by=desk
+    )
+    plan.give_consent(other, Channel.SMS, by=desk)
+    second = plan.request_notice(other, kind=NoticeKind.FOLLOW_UP, by=desk)
+    assert worker.run_once(at(11)) == Tally(failed=1, waiting=1)
+    assert backup.calls == [first]  # not failed over: the hung gateway may have sent it
+    record = plan.get_notice(second)
+    assert record.pinned == "main-sms"
+    hung.release.set()
+    assert worker.run_once(record.due) == Tally(delivered=1)
+    assert plan.get_notice(second).receipt.via == "main-sms"
+    assert backup.calls == [first]
+
+
+def test_a_configured_order_decides_which_channel_goes_first(plan, patient, desk, at):
+    first, second = Gateway(), Gateway()
+    plan.plugins.register(first, "first-sms")
+    plan.plugins.register(second, "second-sms")
+    key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
+    order = ("second-sms", "first-sms")
+    assert DeliveryWorker(plan, DeliverySettings(channel_order=order)).run_once().delivered == 1
+    assert (first.calls, second.calls) == ([], [key])
 
 
 def test_quiet_hours_hold_a_text_until_nine(plan, patient, desk, clock, at, worker, outbox):

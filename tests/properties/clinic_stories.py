@@ -46,7 +46,7 @@ from serviceplan import (
 from serviceplan.domain.limits import OfferingLimits
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice_day import NoticeDay
-from serviceplan.domain.notice_record import NoticeRecord
+from serviceplan.domain.notice_record import Doubt, NoticeRecord
 from serviceplan.domain.offering import FROM_STOCK
 from serviceplan.domain.provider_day import ProviderDay
 from serviceplan.domain.step import StepStatus
@@ -210,8 +210,19 @@ def _retry(r: NoticeRecord, draw: Draw, at: datetime, by: Staff) -> None:
 
 
 NOTICE_STEPS: dict[str, Step] = {
+    "attempted": lambda r, draw, at, by: r.attempt(
+        via=r.attempting or draw(CODES),
+        doubt=draw(st.sampled_from([Doubt.NOT_SENT, Doubt.UNKNOWN]))
+        if r.attempting
+        else Doubt.NONE,
+        at=at,
+        by=by,
+    ),
+    "timed out": lambda r, draw, at, by: r.record_time_out(
+        via=r.attempting or draw(CODES), seconds=draw(st.floats(0.1, 60)), at=at, by=by
+    ),
     "failed": lambda r, draw, at, by: r.record_failure(
-        via=draw(CODES), error=draw(TEXTS), at=at, by=by
+        via=r.attempting or draw(CODES), error=draw(TEXTS), at=at, by=by
     ),
     "retry scheduled": _retry,
     "delivered": lambda r, draw, at, by: r.record_delivery(
@@ -354,7 +365,9 @@ STORIES: dict[str, tuple[Begin, dict[str, Step], Sequence[tuple[str, ...]]]] = {
         ("0.1 notice requested", "0.1 notice failed", "0.1 notice given up"),
     ]),
     "notice": (_notice_record, NOTICE_STEPS, [
-        ("failed", "retry scheduled", "delivered"), ("failed", "given up"),
+        ("attempted", "failed", "retry scheduled", "attempted", "delivered"),
+        ("attempted", "timed out", "given up"),
+        ("attempted", "attempted", "delivered"),
     ]),
     "adopted notice": (_adopted_record, NOTICE_STEPS, [("retry scheduled", "delivered")]),
     "delay": (_delay, DELAY_STEPS, [("revised", "revised", "resolved")]),

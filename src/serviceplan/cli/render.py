@@ -123,14 +123,17 @@ def _notices(found: RecoveryReport) -> RenderableType:
     if not line.owed and not line.dropped:
         return Text("No notices owed in this range.")
     table = _small_table(
-        "Notices owed", ["owed", "delivered", "failed", "waiting", "dropped", "failed tries"]
+        "Notices owed",
+        ["owed", "delivered", "failed", "waiting", "dropped", "failed tries", "maybe twice"],
     )
     table.add_row(
         str(line.owed), f"{line.delivered} ({line.share_delivered:.0%})", str(line.failed),
-        str(line.waiting), str(line.dropped), str(line.failed_tries),
+        str(line.waiting), str(line.dropped), str(line.failed_tries), str(line.maybe_twice),
     )  # fmt: skip
     return Group(
-        table, Text("Dropped: a newer estimate replaced it, or its visit was moved or cancelled.")
+        table,
+        Text("Dropped: a newer estimate replaced it, or its visit was moved or cancelled."),
+        Text("Maybe twice: sent again after a try whose outcome a crash left unknown."),
     )
 
 

@@ -1,12 +1,18 @@
 """One delivery attempt: decide, call each channel in its own `try`, record every outcome.
 
-The outcome events are collected on the notice's record and left unsaved; the follower saves
-them, with its position in the log when it has one.
+Before a notice is handed to a channel, the attempt is saved (`NoticeRecord.Attempted`), so a
+crash between handing it over and recording the outcome leaves the notice *in doubt*, never
+forgotten. Tried again, a notice in doubt is first looked up at the channel's peer when the
+channel can (`serviceplan_look_up_notice`); otherwise it is sent again and the record says the
+patient may have it twice. A channel that times out may have sent it too: the notice is tried
+again on that channel alone, never failed over to another. The outcome events are left unsaved
+on the record; the follower saves them, with its position in the log when it has one.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from uuid import UUID
@@ -17,9 +23,9 @@ from serviceplan.app.service_plan import ServicePlan
 from serviceplan.delivery import rules, text
 from serviceplan.delivery.appointment import appointment
 from serviceplan.delivery.settings import DeliverySettings
-from serviceplan.delivery.timeout import call_with_timeout
+from serviceplan.delivery.timeout import ChannelTimeout, call_with_timeout
 from serviceplan.domain.notice import AHEAD_OF_VISIT, ESTIMATES, Receipt
-from serviceplan.domain.notice_record import NoticeRecord
+from serviceplan.domain.notice_record import Doubt, NoticeRecord, NoticeStatus
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.staff import SYSTEM, Staff
 from serviceplan.domain.visit import Visit
@@ -60,13 +66,20 @@ def error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}".strip().removesuffix(":")[:MAX_ERROR]
 
 
+Save = Callable[[NoticeRecord], None]
+"""Saves the record's new events at once: the attempt is on the record before the send."""
+
+
 class Attempt:
     """Tries one owed notice at `now`, adding the outcome events to its record."""
 
-    def __init__(self, plan: ServicePlan, settings: DeliverySettings, tally: Tally) -> None:
+    def __init__(
+        self, plan: ServicePlan, settings: DeliverySettings, tally: Tally, save: Save
+    ) -> None:
         self.plan = plan
         self.settings = settings
         self.tally = tally
+        self.save = save
         self._visits: dict[UUID, Visit] = {}
 
     def run(self, record: NoticeRecord, now: datetime) -> Receipt | None:
@@ -114,26 +127,66 @@ class Attempt:
         channel = record.notice.channel
         try:
             envelope = self._envelope(patient, record)
-            names = self.plan.plugins.deliverers(channel)
+            names = self._channels(record)
         except Exception as error:  # noqa: BLE001 (recorded as the attempt's failure)
             self._failed(record, [(OWN_FAULT, error_text(error))], now)
             return None
         if not names:
             self._give_up(record, f"no channel installed for {channel.value}", now)
             return None
-        failures: list[tuple[str, str]] = []
+        last = ""
         for name in names:
+            doubt = self._doubt(record, name, now)
+            if record.status is not NoticeStatus.OWED:
+                return record.receipt  # the peer had it: recorded as delivered, nothing sent
+            via = plugin_label(name)
+            record.attempt(via, doubt, now, WORKER)
+            self.save(record)
             try:
                 deliver = partial(self.plan.plugins.deliver_notice, name, envelope)
                 receipt = call_with_timeout(deliver, self.settings.timeout_seconds)
+            except ChannelTimeout:
+                self._timed_out(record, via, now)
+                return None
             except Exception as error:  # noqa: BLE001 (each channel in its own try)
-                failures.append((plugin_label(name), error_text(error)))
+                self._record_failures(record, [(via, error_text(error))], now)
+                last = error_text(error).split(":", 1)[0]
                 continue
-            self._record_failures(record, failures, now)
             self.record_receipt(record, receipt, now)
             return receipt
-        self._failed(record, failures, now)
+        self._retry_or_desk(record, last, now)
         return None
+
+    def _channels(self, record: NoticeRecord) -> list[str]:
+        """Return the plugins to try: the one that may have sent it, else all, in order."""
+        names = self.plan.plugins.deliverers(record.notice.channel, self.settings.channel_order)
+        held = record.pinned or record.attempting
+        if held is None:
+            return names
+        return [n for n in names if plugin_label(n) == held]
+
+    def _doubt(self, record: NoticeRecord, name: str, now: datetime) -> Doubt:
+        """Settle a try of unknown outcome: look the key up at the peer, if the channel can.
+
+        A receipt found is recorded as the delivery; the record then is no longer owed.
+        """
+        if not record.in_doubt:
+            return Doubt.NONE
+        if not self.plan.plugins.can_look_up(name):
+            log.warning("notice %s: sent again on %s, which cannot look it up", record.key, name)
+            return Doubt.UNKNOWN
+        found = self.plan.plugins.look_up_notice(name, record.key)
+        if found is not None:
+            self.record_receipt(record, found, now)
+            return Doubt.NONE
+        return Doubt.NOT_SENT
+
+    def _timed_out(self, record: NoticeRecord, via: str, now: datetime) -> None:
+        """Record a time-out: tried again on that channel alone, or handed to the desk."""
+        record.record_time_out(via, self.settings.timeout_seconds, now, WORKER)
+        self.tally.failed += 1
+        log.warning("notice %s: %s gave no answer in time; it may have sent", record.key, via)
+        self._retry_or_desk(record, "ChannelTimeout", now)
 
     def _envelope(self, patient: Patient, record: NoticeRecord) -> Envelope:
         notice = record.notice
@@ -156,11 +209,12 @@ class Attempt:
     def _failed(self, record: NoticeRecord, failures: list[tuple[str, str]], now: datetime) -> None:
         """Record the failures, then a retry with backoff, or hand the notice to the desk."""
         self._record_failures(record, failures, now)
+        self._retry_or_desk(record, failures[-1][1].split(":", 1)[0], now)
+
+    def _retry_or_desk(self, record: NoticeRecord, last: str, now: datetime) -> None:
         count = record.failures
         if count >= self.settings.tries:
-            last = failures[-1][1].split(":", 1)[0]
-            reason = f"no channel took it in {count} tries (last: {last})"
-            self._give_up(record, reason, now)
+            self._give_up(record, f"no channel took it in {count} tries (last: {last})", now)
             return
         due = now + timedelta(minutes=self.settings.backoff(count))
         record.schedule_retry(due, "retry after a failure", now, WORKER)

@@ -42,7 +42,17 @@ class DeliverySettings:
     backoff_cap_minutes: int = attrs.field(default=240, validator=_positive)
     """The wait after the first failure; it doubles after each further one, up to the cap."""
     timeout_seconds: float = 10.0
-    """How long a channel may take before its try counts as failed (a hung gateway)."""
+    """How long a channel may take before its try counts as failed (a hung gateway).
+
+    A channel that timed out may have sent: the notice is tried again on it alone, never failed
+    over to another channel (which could send it a second time).
+    """
+    channel_order: tuple[str, ...] = ()
+    """Plugins (by name) to try first for a channel, in this order; the others follow.
+
+    Each notice goes to one channel: the next is tried only after a definite failure (an error
+    the channel raised), never after a time-out.
+    """
     batch_size: int = attrs.field(default=100, validator=_positive)
     """How many events are read from the log at a time."""
 

@@ -7,8 +7,10 @@ keeps two positions in the store's tracking table:
   records it twice;
 - retries: a low-water mark below which every `NoticeRecord.RetryScheduled` is settled. Retries
   not yet due hold the mark; retries already handled are recognised from the notice's record.
-A channel may still be called twice for one notice (a crash after sending, before saving): it gets
-the same idempotency key both times and answers the second call with its first receipt.
+Each attempt is saved before the channel is called. A crash after that leaves the notice in doubt
+on its record; tried again, the channel looks the key up at its peer if it can, or the notice is
+sent again (the same idempotency key, which a channel that can carries to its peer) and the
+record says the patient may have it twice (`NoticeRecord.maybe_twice`).
 
 Several workers may follow one store (in several processes, or machines with PostgreSQL): each
 pass holds the store's delivery lease (`serviceplan.delivery.lease`), so they take turns and no
@@ -151,14 +153,14 @@ class DeliveryWorker:
         receipt: Receipt | None = None
         for _ in range(RACES):
             done = Tally()
-            attempt = Attempt(self.plan, self.settings, done)
+            attempt = Attempt(self.plan, self.settings, done, self._save_now)
             record = self._record(record_id)
-            if record.is_owed:
-                if receipt is None:
-                    receipt = attempt.run(record, now)
-                else:
-                    attempt.record_receipt(record, receipt, now)
             try:
+                if record.is_owed:
+                    if receipt is None:
+                        receipt = attempt.run(record, now)
+                    else:
+                        attempt.record_receipt(record, receipt, now)
                 self.plan.events.put(record.collect_events(), tracking=tracking)
             except IntegrityError:
                 if tracking is not None and self._passed(tracking):
@@ -168,6 +170,10 @@ class DeliveryWorker:
             return
         msg = f"notice record {record_id} kept changing; it will be tried again"
         raise ConcurrentUpdate(msg)
+
+    def _save_now(self, record: NoticeRecord) -> None:
+        """Save the record's new events at once (its attempt, before the channel is called)."""
+        self.plan.events.put(record.collect_events())
 
     def _passed(self, tracking: Tracking) -> bool:
         done = self.plan.recorder.max_tracking_id(tracking.application_name) or 0

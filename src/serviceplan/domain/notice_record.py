@@ -33,6 +33,17 @@ class NoticeStatus(Enum):
     GIVEN_UP = "given-up"
 
 
+class Doubt(Enum):
+    """What was known, when a notice was tried again, of a try that left no outcome."""
+
+    NONE = "none"
+    """The last try ended with an outcome on the record: nothing is in doubt."""
+    NOT_SENT = "not-sent"
+    """The channel looked the key up at its peer: it never got there."""
+    UNKNOWN = "unknown"
+    """The channel cannot look a key up: this try may be the second the patient gets."""
+
+
 def notice_record_id(key: str) -> UUID:
     """Return the id of the record of the notice with idempotency key `key`."""
     return uuid5(NOTICE_RECORD_NAMESPACE, checks.code(key, "notice key"))
@@ -68,8 +79,20 @@ class NoticeRecord(Aggregate):
             aggregate.failures = self.failures
             aggregate.note = self.note
 
+    class Attempted(Aggregate.Event):
+        via: str
+        doubt: Doubt
+        at: datetime
+        by: Staff
+
     class Delivered(Aggregate.Event):
         receipt: Receipt
+        at: datetime
+        by: Staff
+
+    class TimedOut(Aggregate.Event):
+        via: str
+        seconds: float
         at: datetime
         by: Staff
 
@@ -104,6 +127,12 @@ class NoticeRecord(Aggregate):
         self.receipt: Receipt | None = None
         self.settled_at: datetime | None = None
         self.note = ""
+        self.attempting: str | None = None
+        """The channel handed the notice last, while no outcome of that try is recorded."""
+        self.pinned: str | None = None
+        """A channel that may have sent it (it timed out): the only one to try again."""
+        self.maybe_twice = False
+        """It was tried again after a try of unknown outcome: the patient may have it twice."""
 
     @classmethod
     def request(
@@ -153,6 +182,44 @@ class NoticeRecord(Aggregate):
         """Say whether the notice still has to go out."""
         return self.status is NoticeStatus.OWED
 
+    @property
+    def in_doubt(self) -> bool:
+        """Say whether a try was made and nothing recorded of how it ended (a crash, say)."""
+        return self.is_owed and self.attempting is not None
+
+    def attempt(self, via: str, doubt: Doubt, at: datetime, by: Staff) -> None:
+        """Record that the notice is being handed to the channel `via`, before it is."""
+        self._check_owed("attempt it", at, by)
+        checks.code(via, "via")
+        checks.member(doubt, Doubt, "doubt")
+        if self.attempting is not None and (doubt is Doubt.NONE or via != self.attempting):
+            raise NotAllowedNow("notice", f"in doubt on {self.attempting}", f"hand it to {via}")
+        if self.pinned is not None and via != self.pinned:
+            raise NotAllowedNow("notice", f"maybe sent by {self.pinned}", f"hand it to {via}")
+        self._attempted(via=via, doubt=doubt, at=at, by=by)
+
+    @event(Attempted)
+    def _attempted(self, via: str, doubt: Doubt, at: datetime, by: Staff) -> None:
+        del at, by
+        self.attempting = via
+        self.maybe_twice = self.maybe_twice or doubt is Doubt.UNKNOWN
+
+    def record_time_out(self, via: str, seconds: float, at: datetime, by: Staff) -> None:
+        """Record that `via` gave no answer in time: it may have sent, so only it tries again."""
+        self._check_owed("record a time-out", at, by)
+        checks.code(via, "via")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+            raise InvalidInput("a time limit is a positive number of seconds")
+        self._timed_out(via=via, seconds=float(seconds), at=at, by=by)
+
+    @event(TimedOut)
+    def _timed_out(self, via: str, seconds: float, at: datetime, by: Staff) -> None:
+        del at, by
+        self.failures += 1
+        self.attempting = None
+        self.pinned = via
+        self.note = f"ChannelTimeout: no answer in {seconds:g} s"
+
     def record_delivery(self, receipt: Receipt, at: datetime, by: Staff) -> None:
         """Record a channel's receipt for the owed notice."""
         self._check_owed("record a delivery", at, by)
@@ -167,6 +234,7 @@ class NoticeRecord(Aggregate):
         self.receipt = receipt
         self.settled_at = at
         self.note = ""
+        self.attempting = None
 
     def record_failure(self, via: str, error: str, at: datetime, by: Staff) -> None:
         """Record that the plugin `via` failed to deliver the notice, and how."""
@@ -176,9 +244,11 @@ class NoticeRecord(Aggregate):
 
     @event(Failed)
     def _failed(self, via: str, error: str, at: datetime, by: Staff) -> None:
-        del via, at, by
+        del at, by
         self.failures += 1
         self.note = error
+        if self.attempting == via:
+            self.attempting = None
 
     def schedule_retry(self, due: datetime, reason: str, at: datetime, by: Staff) -> None:
         """Record when the owed notice will be tried again, and why it waits."""
@@ -205,6 +275,7 @@ class NoticeRecord(Aggregate):
         self.status = NoticeStatus.GIVEN_UP
         self.settled_at = at
         self.note = reason
+        self.attempting = None
 
     def _check_owed(self, command: str, at: datetime, by: Staff) -> None:
         checks.aware(at, "at")

@@ -90,9 +90,11 @@ def _report_tables(report: RecoveryReport) -> str:
     n = report.notices
     notices = [
         (str(n.owed), f"{n.delivered} ({n.share_delivered:.0%})", str(n.failed), str(n.waiting),
-         str(n.dropped), str(n.failed_tries))
+         str(n.dropped), str(n.failed_tries), str(n.maybe_twice))
     ]  # fmt: skip
-    notice_head = ["owed", "delivered", "failed", "waiting", "dropped", "failed tries"]
+    notice_head = [
+        "owed", "delivered", "failed", "waiting", "dropped", "failed tries", "maybe twice",
+    ]  # fmt: skip
     nearest = [
         (escape(n.patient_id[:8]), escape(str(n.total)), escape(str(n.headroom)))
         for n in report.nearest_limit
@@ -103,7 +105,7 @@ def _report_tables(report: RecoveryReport) -> str:
         + _table(cause_head, causes, numeric=5)
         + f'<p class="sub">Medians; in time means resolved within {report.resolve_within.days}'
         " days.</p><h2>Notices owed</h2>"
-        + _table(notice_head, notices, numeric=6)
+        + _table(notice_head, notices, numeric=7)
         + '<p class="sub">Dropped: a newer estimate replaced it, or its visit was moved or'
         " cancelled.</p>"
         "<h2>Peace offerings issued, by kind</h2>"

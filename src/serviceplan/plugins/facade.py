@@ -7,7 +7,7 @@ the hook promises; `pm.hook` alone would return whatever a plugin gave back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import partial
@@ -76,12 +76,16 @@ class Plugins:
                 found[name] = frozenset(carried)
         return found
 
-    def deliverers(self, channel: Channel) -> list[str]:
-        """Return the plugins to try for `channel`, in order; built-ins only if nothing else."""
+    def deliverers(self, channel: Channel, order: Sequence[str] = ()) -> list[str]:
+        """Return the plugins to try for `channel`, in order; built-ins only if nothing else.
+
+        Plugins named in `order` come first, as named; the others follow in pluggy's call order.
+        """
         delivering = set(self._call.implementers("serviceplan_deliver_notice"))
         names = [n for n, c in self.channels().items() if channel in c and n in delivering]
-        clinic = [n for n in names if n not in self.builtins]
-        return clinic or names
+        clinic = [n for n in names if n not in self.builtins] or names
+        rank = {name: n for n, name in enumerate(order)}
+        return sorted(clinic, key=lambda name: rank.get(name, len(rank)))
 
     def deliver_notice(self, via: str, envelope: Envelope) -> Receipt:
         """Have the plugin `via` send `envelope`; its receipt is checked against the key."""
@@ -90,6 +94,21 @@ class Plugins:
         receipt: Receipt = expect(answer, Receipt, hook, via)
         if receipt.key != envelope.key:
             raise InvalidPlugin(f"plugin {via} returned a receipt for another notice")
+        return attrs.evolve(receipt, via=plugin_label(via))
+
+    def can_look_up(self, via: str) -> bool:
+        """Say whether the plugin `via` can ask its peer what it got (`look_up_notice`)."""
+        return via in self._call.implementers("serviceplan_look_up_notice")
+
+    def look_up_notice(self, via: str, key: str) -> Receipt | None:
+        """Ask the plugin `via` whether its peer got the notice `key`: its receipt, or None."""
+        hook = "serviceplan_look_up_notice"
+        answer = self._call.only(hook, via, key=key)
+        if answer is None:
+            return None
+        receipt: Receipt = expect(answer, Receipt, hook, via)
+        if receipt.key != key:
+            raise InvalidPlugin(f"plugin {via} looked up another notice")
         return attrs.evolve(receipt, via=plugin_label(via))
 
     # Scheduler

@@ -44,6 +44,11 @@ def serviceplan_deliver_notice(envelope: Envelope, key: str) -> Receipt:
     """Send one notice and return its receipt; a key seen before gets its first receipt, unsent."""
 
 
+@hookspec
+def serviceplan_look_up_notice(key: str) -> Receipt | None:
+    """Ask the peer whether it got the notice with `key`: its receipt if it did, else None."""
+
+
 # Scheduler
 
 

@@ -48,7 +48,7 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
-    schema = 5
+    schema = 6
     notice_table = "board_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "board_visits": """CREATE TABLE IF NOT EXISTS board_visits (

@@ -28,6 +28,8 @@ class Notices:
     delivered: int = 0
     failed: int = 0
     last_told_at: datetime | None = None
+    maybe_twice: int = 0
+    """Sent again after a try of unknown outcome (a crash): the patient may have had it twice."""
 
     @property
     def waiting(self) -> int:
@@ -40,7 +42,8 @@ class Notices:
         if not self.owed:
             return ""
         failed = f", {self.failed} failed" if self.failed else ""
-        return f"{self.delivered}/{self.owed}{failed}"
+        twice = f", {self.maybe_twice} maybe twice" if self.maybe_twice else ""
+        return f"{self.delivered}/{self.owed}{failed}{twice}"
 
 
 def notices_by_visit(found: Iterable[Outcome]) -> dict[str, Notices]:
@@ -59,6 +62,7 @@ def _notices(outcomes: list[Outcome]) -> Notices:
         delivered=len(told),
         failed=sum(1 for o in outcomes if o.outcome == FAILED),
         last_told_at=max((t for t in told if t is not None), default=None),
+        maybe_twice=sum(1 for o in outcomes if o.maybe_twice),
     )
 
 

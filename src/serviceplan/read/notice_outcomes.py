@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from serviceplan.domain.notice import AHEAD_OF_VISIT, ESTIMATES
-from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus, notice_record_id
+from serviceplan.domain.notice_record import Doubt, NoticeRecord, NoticeStatus, notice_record_id
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.visit import Visit
 from serviceplan.read.follower import AT, on, unstamp
@@ -27,7 +27,7 @@ NOTICE = "notice._data_."
 REQUESTED = (f"{NOTICE}key", f"{NOTICE}kind._data_", f"{NOTICE}visit_id._data_", AT)
 COLUMNS = """key TEXT PRIMARY KEY, visit_id TEXT, kind TEXT, seq INTEGER, requested_at TEXT,
     status TEXT, failures INTEGER DEFAULT 0, settled_at TEXT, settled_seq INTEGER,
-    record_id TEXT UNIQUE"""
+    record_id TEXT UNIQUE, twice INTEGER DEFAULT 0"""
 DROPPED = "dropped"
 FAILED = "failed"
 _AHEAD = frozenset(kind.value for kind in AHEAD_OF_VISIT)
@@ -47,7 +47,7 @@ def select_notices(name: str, where: str) -> str:
     """Return a query of the notices in `name` matching `where` (columns as `n.column`)."""
     return (
         "SELECT n.key, n.visit_id, n.kind, n.seq, n.requested_at, n.status, n.failures,"  # noqa: S608 (our own names)
-        f" n.settled_at, n.settled_seq, g.seq FROM {name} n"
+        f" n.settled_at, n.settled_seq, n.twice, g.seq FROM {name} n"
         f" LEFT JOIN {name}_gone g ON g.visit_id = n.visit_id WHERE {where}"
     )
 
@@ -64,6 +64,7 @@ class StoredNotice(NamedTuple):
     failures: int
     settled_at: str | None
     settled_seq: int | None
+    twice: int
     gone_seq: int | None
 
 
@@ -76,6 +77,8 @@ class Outcome(NamedTuple):
     outcome: str
     failures: int
     settled_at: datetime | None
+    maybe_twice: bool = False
+    """Tried again after a try of unknown outcome: the patient may have had it twice."""
 
 
 def outcomes(stored: Iterable[Sequence[object]]) -> list[Outcome]:
@@ -96,7 +99,10 @@ def _outcome(row: StoredNotice, delays: dict[str, list[int]]) -> Outcome:
     if row.status == NoticeStatus.GIVEN_UP.value:
         outcome = DROPPED if _nothing_left_to_tell(row, delays) else FAILED
     requested = datetime.fromisoformat(row.requested_at)
-    return Outcome(row.key, row.visit_id, requested, outcome, row.failures, unstamp(row.settled_at))
+    return Outcome(
+        row.key, row.visit_id, requested, outcome, row.failures, unstamp(row.settled_at),
+        bool(row.twice),
+    )  # fmt: skip
 
 
 def _nothing_left_to_tell(row: StoredNotice, delays: dict[str, list[int]]) -> bool:
@@ -132,7 +138,7 @@ class NoticeFollowing:
         visit = None if visit_id is None else text_id(visit_id)
         self.write(
             f"INSERT OR IGNORE INTO {self.notice_table} VALUES"  # noqa: S608
-            " (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?)",
+            " (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, 0)",
             (key, visit, kind, self.event_position, at, NoticeStatus.OWED.value, record_id),
             (self.notice_table, record_id),
         )
@@ -145,9 +151,18 @@ class NoticeFollowing:
     def _notice_given_up(self, record_id: str, at: str) -> None:
         self._settle(record_id, NoticeStatus.GIVEN_UP, at)
 
-    @on(NoticeRecord.Failed, reads=())
+    @on(NoticeRecord.Failed, NoticeRecord.TimedOut, reads=())
     def _notice_failed(self, record_id: str) -> None:
         self._count_failure(record_id)
+
+    @on(NoticeRecord.Attempted, reads=("doubt._data_",))
+    def _notice_attempted(self, record_id: str, doubt: str) -> None:
+        if doubt == Doubt.UNKNOWN.value:
+            self.write(
+                f"UPDATE {self.notice_table} SET twice = 1 WHERE record_id = ?",  # noqa: S608
+                (record_id,),
+                (self.notice_table, record_id),
+            )
 
     # Version 0.1 kept notices on the patient's record; its events are followed by key.
 

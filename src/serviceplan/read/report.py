@@ -34,7 +34,7 @@ class Recovery(NoticeFollowing, Follower):
     """The tables behind the recovery report, and the report for any range of days."""
 
     name = "recovery"
-    schema = 4
+    schema = 5
     notice_table = "rep_notices"
     tables = {  # noqa: RUF012 (read-only class data)
         "rep_incidents": """CREATE TABLE IF NOT EXISTS rep_incidents (

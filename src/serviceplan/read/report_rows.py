@@ -92,6 +92,8 @@ class NoticeLine:
     """Given up with nothing left to tell: a newer estimate replaced it, or its visit moved."""
     failed_tries: int = 0
     """Channel attempts that failed, whether or not a later try got through."""
+    maybe_twice: int = 0
+    """Sent again after a try of unknown outcome (a crash): the patient may have had it twice."""
 
     @property
     def waiting(self) -> int:
@@ -111,6 +113,7 @@ class NoticeLine:
             owed=len(outcomes) - ends[DROPPED], delivered=ends[NoticeStatus.DELIVERED.value],
             failed=ends[FAILED], dropped=ends[DROPPED],
             failed_tries=sum(o.failures for o in outcomes),
+            maybe_twice=sum(1 for o in outcomes if o.maybe_twice),
         )  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.domain.incident import IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice import Notice, NoticeKind, Receipt
-from serviceplan.domain.notice_record import NoticeStatus
+from serviceplan.domain.notice_record import Doubt, NoticeStatus
 from serviceplan.domain.offering import OfferingKind, OfferingStatus, StockStatus
 from serviceplan.domain.patient import LedgerEntry
 from serviceplan.domain.playbook import Proposal
@@ -41,6 +41,7 @@ VALUE_OBJECTS: tuple[type[Any], ...] = (
 ENUMS: tuple[type[Enum], ...] = (
     Channel, Level, Topic, ProcessCause, Fault, TaskKind, OfferingKind, OfferingStatus,
     VisitStatus, IncidentStatus, StepStatus, DelayChoice, NoticeKind, NoticeStatus, StockStatus,
+    Doubt,
 )  # fmt: skip
 
 
