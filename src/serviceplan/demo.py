@@ -30,6 +30,7 @@ from serviceplan import (
     TaskKind,
     Topic,
     sqlite_store,
+    with_stand_ins,
 )
 from serviceplan.delivery import DeliveryWorker
 from serviceplan.demo_clinic import (
@@ -62,7 +63,10 @@ def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
         leftover.unlink()
     rng = random.Random(seed)  # noqa: S311 (a story's dice, not a secret)
     clock = FixedClock(at(16, 0, days=-1))
-    plan = ServicePlan(sqlite_store(db), clock=clock, settings=Settings(timezone=CLINIC_ZONE))
+    # The demo clinic has no real channels, scheduler or stock: it chooses the stand-ins.
+    plan = ServicePlan(
+        with_stand_ins(sqlite_store(db)), clock=clock, settings=Settings(timezone=CLINIC_ZONE)
+    )
     say(f"serviceplan demo, seed {seed}: a day at the eye clinic, recorded in {db}")
     visits = _the_day_before(plan, rng, say)
     _send(plan, say)

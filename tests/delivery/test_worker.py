@@ -185,16 +185,18 @@ def test_a_broken_preparation_plugin_fails_the_attempt_not_the_follower(
     assert plan.get_notice(patient, key).is_owed
 
 
-def test_no_channel_at_all_is_a_failure_to_retry(clock, desk, at):
+def test_no_channel_at_all_hands_the_notice_to_the_desk_at_once(clock, desk, at):
     env = {**memory_store(), DISABLE: "serviceplan.console"}
     plan = ServicePlan(env, clock=clock, settings=Settings(timezone=ZONE), entry_points=False)
     patient = plan.register_patient(
         contact=ContactPoints(PhoneNumber("+15555550100")), preferred=Channel.SMS, by=desk
     )
     plan.give_consent(patient, Channel.SMS, by=desk)
-    plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
-    assert DeliveryWorker(plan).run_once() == Tally(failed=1, waiting=1)
-    assert [f.error for f in events(plan, "NoticeFailed")] == ["no plugin delivers on sms"]
+    key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
+    assert DeliveryWorker(plan).run_once() == Tally(given_up=1)
+    record = plan.get_notice(patient, key)
+    assert (record.status, record.note) == (NoticeStatus.GIVEN_UP, "no channel installed for sms")
+    assert events(plan, "NoticeDelivered") == []
 
 
 def test_a_channel_that_fails_30_percent_of_the_time_still_delivers_every_notice_once(

@@ -33,8 +33,9 @@ ALIASES = {("make", "demo"): ["demo", "--db", ".serviceplan/demo.sqlite3"]}
 """Commands the docs show by their Makefile name, and the command line they run."""
 SCRATCH_FILES = {"notes.sqlite3": "Notes from the front desk, not a database.\n"}
 """Files the transcripts expect to find (to show what happens with a file that is no store)."""
-ENV: dict[str, str | None] = {"COLUMNS": None, "LINES": None}
-"""As when piped: no terminal size, so tables are 100 columns wide and help 80."""
+ENV: dict[str, str | None] = {"COLUMNS": None, "LINES": None, "SERVICEPLAN_STAND_INS": None}
+"""As when piped: no terminal size, so tables are 100 columns wide and help 80; and as a clinic
+runs it, without the stand-ins the tests choose (the demo chooses its own)."""
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,22 @@ def test_a_broken_plugin_is_logged_and_skipped_and_the_others_load(install, capl
     assert plan.plugins.manager.get_plugin("broken") is None
 
 
+def test_a_plugin_whose_constructor_raises_is_kept_as_broken_with_its_reason(install, caplog):
+    install(
+        "texts",
+        "class Gateway:\n    def __init__(self):\n        raise RuntimeError('no token')\n",
+        "Gateway",
+    )
+    plan = ServicePlan(memory_store())
+    assert plan.plugins.manager.broken == {"texts": "RuntimeError: no token"}
+    [line] = [r for r in caplog.records if "texts" in r.getMessage()]
+    assert line.levelno == logging.ERROR
+    assert line.getMessage() == (
+        "plugin texts failed to load and was skipped (RuntimeError: no token);"
+        " disable it with SERVICEPLAN_DISABLE_PLUGINS=texts"
+    )
+
+
 def test_a_plugin_with_an_unknown_hook_is_skipped(install, caplog):
     install("typo", "def serviceplan_free_slot(provider):\n    return []\n")
     plan = ServicePlan(memory_store())

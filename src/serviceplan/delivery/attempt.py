@@ -108,6 +108,10 @@ class Attempt:
         except Exception as error:  # noqa: BLE001 (recorded as the attempt's failure)
             self._failed(patient, record, [(OWN_FAULT, error_text(error))], now)
             return None
+        if not names:  # nothing could ever send it: the desk takes it over at once
+            reason = f"no channel installed for {record.notice.channel.value}"
+            self._give_up(patient, record.key, reason, now)
+            return None
         failures: list[tuple[str, str]] = []
         for name in names:
             try:
@@ -119,8 +123,6 @@ class Attempt:
             self._record_failures(patient, record.key, failures, now)
             self.record_receipt(patient, receipt, now)
             return receipt
-        if not names:
-            failures.append((OWN_FAULT, f"no plugin delivers on {record.notice.channel.value}"))
         self._failed(patient, record, failures, now)
         return None
 
