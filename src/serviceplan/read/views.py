@@ -1,7 +1,9 @@
 """Where read models keep their tables and their positions in the log: one SQLite database.
 
 A follower's rows and its position change in the same transaction, so a crash between two pages
-of the log leaves both as they were before the page: no event is skipped or applied twice.
+of the log leaves both as they were before the page: no event is skipped or applied twice. A
+views file is created readable by its owner only (it holds patients' ids and visits), and a file
+of another application is refused (`NotAStore`) before anything is written to it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
+from serviceplan.errors import StoreUnavailable
 from serviceplan.store.config import PERSISTENCE_MODULE, SQLITE
+from serviceplan.store.files import check_views_file, private_file
 
 MEMORY = ":memory:"
 _POSITIONS = """CREATE TABLE IF NOT EXISTS serviceplan_positions (
@@ -27,6 +31,12 @@ class Views:
 
     def __init__(self, path: str | os.PathLike[str] = MEMORY) -> None:
         self.path = str(path)
+        if self.path != MEMORY:
+            check_views_file(Path(self.path))
+            try:
+                private_file(Path(self.path))
+            except OSError as error:
+                raise StoreUnavailable(f"cannot create {self.path}: {error.strerror}") from None
         self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != MEMORY:
             self.connection.execute("PRAGMA journal_mode=WAL")
