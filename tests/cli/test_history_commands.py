@@ -19,7 +19,7 @@ def test_a_demo_store_exports_and_replays_into_a_copy_with_the_same_board(tmp_pa
     events = ServicePlan(sqlite_store(demo)).event_count
     assert code == 0
     assert f"{events} events written" in out
-    assert len(history.read_text().splitlines()) == events + 1  # a header line, then the events
+    assert len(history.read_text().splitlines()) == events + 2  # a header, the events, a trailer
 
     code, out, _ = run(capsys, "replay", str(history), "--db", str(copy))
     assert code == 0
