@@ -8,7 +8,7 @@ import click
 from rich.rule import Rule
 
 from serviceplan import demo as demo_day
-from serviceplan.cli import render
+from serviceplan.cli import logs, render
 from serviceplan.cli.session import stdout
 from serviceplan.read import DayBoard, OpenIncidents, Recovery, Views, catch_up_together
 
@@ -17,13 +17,14 @@ from serviceplan.read import DayBoard, OpenIncidents, Recovery, Views, catch_up_
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path),
     default=Path(".serviceplan/demo.sqlite3"), show_default=True,
-    help="SQLite file to record the day in (replaced if it exists)",
+    help="SQLite file to record the day in (replaced if the demo made it; another is refused)",
 )  # fmt: skip
 @click.option("--seed", type=int, default=1, show_default=True, help="the same seed, the same day")
 def demo(db: Path, seed: int) -> None:
     """Play a simulated clinic day, narrated, and end with the board and the day's report."""
     console = stdout()
-    plan = demo_day.run(db, lambda line: console.print(line, markup=False), seed=seed)
+    with logs.told_otherwise("serviceplan.delivery"):  # the narration says what was handed on
+        plan = demo_day.run(db, lambda line: console.print(line, markup=False), seed=seed)
     views = Views.beside(plan)
     day = demo_day.DAY.date()
     board, recovery = DayBoard(plan, views), Recovery(plan, views)

@@ -33,6 +33,7 @@ from serviceplan.domain import checks
 from serviceplan.domain.notice import Receipt
 from serviceplan.domain.patient import Patient
 from serviceplan.errors import ConcurrentUpdate
+from serviceplan.passes import Pacing, pass_after_pass
 
 RACES = 5
 """How often a save lost to another writer of the same patient is tried again."""
@@ -81,21 +82,18 @@ class DeliveryWorker:
         *,
         every: float = 30.0,
         after_pass: Callable[[Tally], None] | None = None,
+        give_up_after: int = 0,
+        max_wait: float = 300.0,
     ) -> None:
-        """Pass over the log every `every` seconds until `stop` is set; a failed pass is logged.
+        """Pass over the log every `every` seconds until `stop` is set.
 
-        `after_pass` is told each pass's tally (a command line prints it).
+        A failed pass is logged with its reason and tried again after a pause that doubles up to
+        `max_wait` seconds; after `give_up_after` failed passes in a row (0: never) it raises
+        `FollowerGaveUp`. `after_pass` is told each pass's tally (a command line prints it).
         """
+        pacing = Pacing(every, give_up_after, max_wait)
         try:
-            while not stop.is_set():
-                try:
-                    tally = self.run_once()
-                except Exception:
-                    log.exception("a delivery pass failed; the next one starts where it stopped")
-                else:
-                    if after_pass is not None:
-                        after_pass(tally)
-                stop.wait(every)
+            pass_after_pass(self.run_once, stop, pacing, name="delivery", after_pass=after_pass)
         finally:
             self.close()
 

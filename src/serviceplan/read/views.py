@@ -47,12 +47,18 @@ class Views:
     @classmethod
     def beside(cls, plan: Application[UUID]) -> Views:
         """Return views in the plan's own SQLite file, or in memory for any other store."""
+        path = cls.path_beside(plan)
+        return cls() if path is None else cls(path)
+
+    @staticmethod
+    def path_beside(plan: Application[UUID]) -> Path | None:
+        """Return the plan's own SQLite file, where `beside` keeps views; None for other stores."""
         env = plan.env
         module = env.get(f"{plan.name.upper()}_{PERSISTENCE_MODULE}") or env.get(PERSISTENCE_MODULE)
         name = env.get(f"{plan.name.upper()}_SQLITE_DBNAME") or env.get("SQLITE_DBNAME", "")
         if module == SQLITE and name and MEMORY not in name and not name.startswith("file:"):
-            return cls(Path(name))
-        return cls()
+            return Path(name)
+        return None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -20,7 +20,6 @@ PRIVATE_FOLDER = 0o700
 SQLITE_HEADER = b"SQLite format 3\x00"
 EVENTS_TABLE = "stored_events"
 POSITIONS_TABLE = "serviceplan_positions"
-EVENTSOURCING_TABLES = frozenset({EVENTS_TABLE, "stored_snapshots", "tracking"})
 OUR_TOPICS = "serviceplan."
 
 
@@ -71,9 +70,27 @@ def check_views_file(path: Path) -> None:
     serviceplan's read models (a store's own file among them).
     """
     tables = _sqlite_tables(path, "read models")
-    if tables and POSITIONS_TABLE not in tables and not tables <= EVENTSOURCING_TABLES:
-        msg = f"{path} is another application's SQLite database, not serviceplan's read models"
-        raise NotAStore(msg)
+    if not tables or POSITIONS_TABLE in tables:
+        return
+    if EVENTS_TABLE in tables:
+        first = _first_topic(path)
+        if first is None or first.startswith(OUR_TOPICS):
+            return
+    msg = f"{path} is another application's SQLite database, not serviceplan's read models"
+    raise NotAStore(msg)
+
+
+def has_table(path: Path, table: str) -> bool:
+    """Say whether the SQLite file at `path` holds `table`, read without writing to it."""
+    return table in _sqlite_tables(path, "a SQLite database")
+
+
+def stored_events(path: Path) -> int:
+    """Return how many events the store file at `path` holds, read without writing to it."""
+    if EVENTS_TABLE not in _sqlite_tables(path, "a serviceplan store"):
+        return 0
+    rows = _read_only(path, f"SELECT COUNT(*) FROM {EVENTS_TABLE}")  # noqa: S608 (our constant)
+    return int(str(rows[0][0]))
 
 
 def _sqlite_tables(path: Path, wanted: str) -> frozenset[str]:

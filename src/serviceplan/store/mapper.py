@@ -19,7 +19,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, Notification, StoredEvent, find_id_convertor
 from eventsourcing.utils import resolve_topic
 
-from serviceplan.errors import DamagedEvent, NewerEvent, UnreadableEvent
+from serviceplan.errors import DamagedEvent, NewerEvent
 
 OURS = "serviceplan."
 IDENTITY = frozenset({"originator_id", "originator_version"})
@@ -122,8 +122,6 @@ class CheckedMapper(Mapper[UUID]):
                 raise DamagedEvent(at, topic, "cannot be decompressed") from None
         try:
             decoded = self.transcoder.decode(state)
-        except UnreadableEvent:
-            raise
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise DamagedEvent(at, topic, "is not valid JSON") from None
         except Exception as error:  # noqa: BLE001 (a value object's check, a bad tag...)
