@@ -390,3 +390,31 @@ def test_an_unexpected_error_is_8_with_a_traceback_only_on_debug(demo_db, capsys
     _, err = capsys.readouterr()
     assert code == 8
     assert "Traceback" in err
+
+
+def test_read_models_of_one_store_are_never_used_for_another(demo_db, tmp_path, capsys):
+    views = tmp_path / "views.sqlite3"
+    assert run(capsys, "follow", "--db", str(demo_db), "--views", str(views), "--once")[0] == 0
+    other = tmp_path / "clinic.sqlite3"
+    booked_store(other)
+    before = views.read_bytes()
+
+    code, _, err = run(capsys, "follow", "--db", str(other), "--views", str(views), "--once")
+
+    assert code == 2
+    assert "holds the read models of another store" in err
+    unchanged(views, before)
+
+
+@pytest.mark.parametrize(
+    ("command", "what"), [(["export"], "an export"), (["report", "--html"], "a report page")]
+)
+def test_an_export_or_a_page_never_writes_over_the_store_or_another_file(
+    demo_db, files, capsys, command, what
+):
+    for target in (demo_db, files / "notes.txt"):
+        before = target.read_bytes()
+        code, _, err = run(capsys, *command, str(target), "--db", str(demo_db))
+        assert code == 2
+        assert f"{target} exists and is not {what}: it is left as it is" in err
+        unchanged(target, before)

@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 
 from serviceplan import Channel, ServicePlan, hookimpl, memory_store
-from serviceplan.errors import InvalidPlugin
+from serviceplan.errors import BrokenPlugins, InvalidPlugin
 from serviceplan.plugins import DISABLE, STRICT, TRACE, loading
 
 TUESDAY = date(2026, 12, 1)
@@ -96,6 +96,12 @@ def test_a_plugin_with_an_unknown_hook_is_skipped(install, caplog):
 def test_strict_mode_re_raises(install):
     install("typo", "def serviceplan_free_slot(provider):\n    return []\n")
     with pytest.raises(InvalidPlugin, match="serviceplan_free_slot"):
+        ServicePlan({**memory_store(), STRICT: "1"})
+
+
+def test_strict_mode_names_a_plugin_that_fails_to_import(install):
+    install("broken", "raise ImportError('missing dependency')")
+    with pytest.raises(BrokenPlugins, match=r"plugin broken failed to load \(ImportError: missing"):
         ServicePlan({**memory_store(), STRICT: "1"})
 
 

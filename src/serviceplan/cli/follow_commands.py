@@ -26,7 +26,7 @@ from serviceplan import Channel, ServicePlan
 from serviceplan.cli.failures import BadInputFile
 from serviceplan.cli.session import db_option, open_existing, stdout
 from serviceplan.delivery import DeliveryWorker, Tally
-from serviceplan.errors import BrokenPlugins
+from serviceplan.errors import BrokenPlugins, StoreUnavailable
 from serviceplan.passes import Pacing, pass_after_pass
 from serviceplan.plugins import DISABLE
 from serviceplan.read import AuditTrail, DayBoard, Follower, OpenIncidents, Recovery, Views
@@ -34,6 +34,8 @@ from serviceplan.read.together import catch_up_together
 from serviceplan.read.views import MEMORY
 
 MODELS = (DayBoard, OpenIncidents, Recovery, AuditTrail)
+DAY_SECONDS = 86_400.0
+"""The longest pause there is between passes."""
 log = logging.getLogger("serviceplan.cli")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,7 +48,7 @@ def every_option(default: float) -> Callable[[F], F]:
     """Return `--every SECONDS`, the pause between two passes."""
     return click.option(
         "--every",
-        type=click.FloatRange(min=0.05),
+        type=click.FloatRange(min=0.05, max=DAY_SECONDS),
         default=default,
         show_default=True,
         help="seconds between two passes over the log",
@@ -62,7 +64,7 @@ def pacing_options(command: F) -> F:
     """Add `--give-up-after PASSES` and `--max-wait SECONDS`: what failed passes do."""
     command = click.option(
         "--max-wait",
-        type=click.FloatRange(min=0.05),
+        type=click.FloatRange(min=0.05, max=DAY_SECONDS),
         default=300.0,
         show_default=True,
         help="the longest pause between failed passes, in seconds",
@@ -184,7 +186,11 @@ def follow(  # noqa: PLR0913, PLR0917 (click passes one argument per option)
     """
     plan = open_existing(db)
     refuse_broken_plugins(plan, "follow")
-    kept = Views(views) if views is not None else Views.beside(plan)
+    try:
+        kept = Views(views) if views is not None else Views.beside(plan)
+    except StoreUnavailable as unusable:  # a folder that is not there, say
+        plan.close()
+        raise NoViews(str(unusable)) from None
     if kept.path == MEMORY:
         plan.close()
         raise NoViews("the store is not a SQLite file: give --views FILE for the read models")

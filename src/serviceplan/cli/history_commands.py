@@ -22,6 +22,10 @@ from serviceplan.errors import BadHistoryFile, StoreNotEmpty
 from serviceplan.read import AuditTrail, DayBoard, OpenIncidents, Recovery, Views
 from serviceplan.store.files import check_store_file, stored_events
 from serviceplan.store.history import check_history, export_history, write_history
+from serviceplan.store.replay import FORMAT
+
+EXPORTS = (b'{"format":"' + FORMAT.encode() + b'"',)
+"""How an earlier export begins: only such a file (or an empty one) is written over."""
 
 
 @click.command(short_help="Write the store's whole history to a JSON-lines file.")
@@ -37,7 +41,7 @@ def export(db: Path | None, file: Path) -> None:
     plan = open_existing(db)
     try:
         total = plan.event_count
-        with progress_bar("exporting") as tell, written(file) as out:
+        with progress_bar("exporting") as tell, written(file, "an export", EXPORTS) as out:
             count = export_history(plan, out, None if tell is None else lambda n: tell(n, total))
     finally:
         plan.close()

@@ -4,7 +4,8 @@ A regular file is written beside its place under a temporary name, readable by i
 (0600), and moved into place once complete, so a command that fails or is killed never leaves a
 half-written file under the name asked for. A device or a pipe (`/dev/stdout`) is written
 directly. A file that cannot be written (a missing folder, a full disk) is a bad output file:
-exit code 2, with the reason.
+exit code 2, with the reason. An existing file is replaced only when it is what the command
+writes (an earlier export, an earlier page) or empty: never a store, never anything else.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ from serviceplan.store.files import PRIVATE
 
 
 @contextmanager
-def written(path: Path) -> Iterator[TextIO]:
-    """Yield a text file to write `path` through; it is in place only if the block ends well."""
+def written(path: Path, what: str, starts: tuple[bytes, ...]) -> Iterator[TextIO]:
+    """Yield a text file to write `path` through; it is in place only if the block ends well.
+
+    An existing regular file at `path` is replaced only when it is empty or begins with one of
+    `starts` (what the command writes, named `what`).
+    """
+    _check_replaceable(path, what, starts)
     try:
         if path.exists() and not path.is_file():
             with path.open("w", encoding="utf8") as direct:
@@ -45,3 +51,17 @@ def written(path: Path) -> Iterator[TextIO]:
         with suppress(OSError):
             partial.unlink()
         raise
+
+
+def _check_replaceable(path: Path, what: str, starts: tuple[bytes, ...]) -> None:
+    """Refuse to write over a file that is not an earlier one of `what` (a store, say)."""
+    if not path.is_file():
+        return
+    try:
+        with path.open("rb") as file:
+            head = file.read(64).lstrip()
+    except OSError as error:
+        raise BadInputFile(f"cannot write {path}: {error.strerror or error}") from None
+    if head and not head.lower().startswith(tuple(s.lower() for s in starts)):
+        msg = f"{path} exists and is not {what}: it is left as it is; give another file"
+        raise BadInputFile(msg)

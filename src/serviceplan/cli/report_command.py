@@ -24,6 +24,8 @@ from serviceplan.pictures.page import report_page
 from serviceplan.read import DayBoard, OpenIncidents, Recovery, RecoveryReport
 
 DAY = click.DateTime(["%Y-%m-%d"])
+PAGES = (b"<!doctype html",)
+"""How a report page begins: only such a file (or an empty one) is written over."""
 
 
 def month_span(month: str) -> tuple[date, date]:
@@ -79,7 +81,7 @@ def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)
     open_incidents = incidents.open()
     now = moment or datetime.now(tz=UTC)
     page = report_page(day, sections, found, open_incidents, now)
-    with written(out) as file:
+    with written(out, "a report page", PAGES) as file:
         file.write(page)
 
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import click
 from eventsourcing.persistence import InfrastructureFactoryError, PersistenceError
+from eventsourcing.utils import TopicError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -112,7 +113,7 @@ def _opened(make: Callable[[], ServicePlan], path: Path | None) -> ServicePlan:
         cause = _detail(error) if path is not None else _postgres_cause() or _detail(error)
         _let_go(error)
         raise StoreUnavailable(f"the store at {where} cannot be opened: {cause}") from None
-    except (OSError, ValueError) as error:  # eventsourcing's word for a setting it cannot use
+    except (OSError, ValueError, TopicError) as error:  # a setting eventsourcing cannot use
         raise BadStoreSetting(f"the store's settings cannot be used: {_detail(error)}") from None
     try:
         check_key(plan)

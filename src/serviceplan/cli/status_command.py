@@ -19,6 +19,7 @@ import click
 from eventsourcing.utils import get_topic
 
 from serviceplan import ServicePlan
+from serviceplan.cli.failures import BadInputFile
 from serviceplan.cli.jsonout import dumps
 from serviceplan.cli.session import db_option, json_option, open_existing, stdout
 from serviceplan.delivery import DeliveryWorker
@@ -156,6 +157,8 @@ def status(db: Path | None, views: Path | None, *, as_json: bool) -> None:
     and the notice requests it has not tried yet, and the oldest notice of the last 7 days
     still owed. Writes nothing.
     """
+    if views is not None and not views.exists():
+        raise BadInputFile(f"no views at {views}")
     plan = open_existing(db)
     try:
         beside = Views.path_beside(plan)

@@ -16,6 +16,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 import pluggy
 
+from serviceplan.errors import BrokenPlugins, ServicePlanError
 from serviceplan.plugins.manager import PluginManager
 from serviceplan.plugins.markers import PROJECT
 
@@ -106,10 +107,13 @@ def register_entry_point(manager: PluginManager, entry_point: EntryPoint, *, str
             plugin = plugin()
         manager.register(plugin, name)
     except Exception as error:
-        if strict:
-            raise
         reason = f"{type(error).__name__}: {error}".strip().removesuffix(":")
-        manager.broken[name] = reason.splitlines()[0][:MAX_REASON] if reason else "error"
+        reason = reason.splitlines()[0][:MAX_REASON] if reason else "error"
+        if strict and isinstance(error, ServicePlanError):
+            raise
+        if strict:
+            raise BrokenPlugins(f"plugin {name} failed to load ({reason})") from error
+        manager.broken[name] = reason
         log.error(  # noqa: TRY400 (the traceback goes to the debug level)
             "plugin %s failed to load and was skipped (%s); disable it with %s=%s",
             name,

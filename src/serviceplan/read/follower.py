@@ -130,6 +130,7 @@ class Follower:
             for topic, paths in self.reading.items()
             if paths is not None
         }
+        self.views.follow(self.log.first_event())
         self.views.install(self.name, self.schema, self.tables, self.indexes)
 
     def _reader(self, topic: str, paths: tuple[str, ...]) -> Reader:

@@ -17,13 +17,16 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from serviceplan.errors import StoreUnavailable
+from serviceplan.errors import NotAStore, StoreUnavailable
 from serviceplan.store.config import PERSISTENCE_MODULE, SQLITE
 from serviceplan.store.files import check_views_file, private_file
 
 MEMORY = ":memory:"
 _POSITIONS = """CREATE TABLE IF NOT EXISTS serviceplan_positions (
     follower TEXT PRIMARY KEY, position INTEGER NOT NULL, schema INTEGER NOT NULL)"""
+_LOG = "CREATE TABLE IF NOT EXISTS serviceplan_views_of (first_event TEXT NOT NULL)"
+"""Which log the views follow, by the aggregate id of its first event: views and positions
+built from one store would give another store's read models wrong answers."""
 
 
 class Views:
@@ -84,6 +87,25 @@ class Views:
             "UPDATE serviceplan_positions SET position = ? WHERE follower = ?",
             (position, follower),
         )
+
+    def follow(self, first_event: str | None) -> None:
+        """Bind these views to the log whose first event has this aggregate id, or refuse.
+
+        Views hold positions in one store's log; followed with another store's, they would skip
+        or misapply events. The first views of a log record its first event's id; views bound
+        to another log raise `NotAStore`. An empty log binds nothing yet.
+        """
+        with self.transaction() as db:
+            db.execute(_LOG)
+            row = db.execute("SELECT first_event FROM serviceplan_views_of").fetchone()
+            if row is None and first_event is not None:
+                db.execute("INSERT INTO serviceplan_views_of VALUES (?)", (first_event,))
+        if row is not None and row[0] != first_event:
+            msg = (
+                f"{self.path} holds the read models of another store: give this store's views,"
+                " or a new file"
+            )
+            raise NotAStore(msg)
 
     def install(
         self, follower: str, schema: int, tables: Mapping[str, str], indexes: Sequence[str] = ()
