@@ -1,4 +1,4 @@
-"""What every command shares: opening the store, catching read models up, options, exit codes.
+"""What every command shares: opening the store, catching read models up, and the options.
 
 A store is looked at before it is opened: a file of another application is refused and left
 untouched, a file that does not exist is an empty store (never created by a command that only
