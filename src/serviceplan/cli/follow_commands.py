@@ -148,6 +148,7 @@ def deliver(
             out.print(said(worker.run_once()))
         finally:
             worker.close()
+            plan.close()
         return
 
     def told(tally: Tally) -> None:
@@ -156,7 +157,12 @@ def deliver(
 
     out.print(f"delivering, a pass every {every:g} s; stop with Ctrl-C")
     stop = stopped_by_signals()
-    worker.run(stop, every=every, after_pass=told, give_up_after=give_up_after, max_wait=max_wait)
+    try:
+        worker.run(
+            stop, every=every, after_pass=told, give_up_after=give_up_after, max_wait=max_wait
+        )
+    finally:
+        plan.close()
     out.print("stopped")
 
 
