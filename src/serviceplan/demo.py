@@ -31,6 +31,7 @@ from serviceplan import (
     Settings,
     TaskKind,
     Topic,
+    patient_id_for,
     sqlite_store,
     with_stand_ins,
 )
@@ -50,7 +51,13 @@ from serviceplan.demo_clinic import (
 from serviceplan.domain.empowerment import EmpowermentCheck
 from serviceplan.errors import NotAStore
 from serviceplan.read import DayBoard, Views
-from serviceplan.store.files import check_store_file, has_table, private_folder, stored_events
+from serviceplan.store.files import (
+    check_store_file,
+    first_aggregate,
+    has_table,
+    private_folder,
+    stored_events,
+)
 
 __all__ = ["DAY", "run"]
 
@@ -103,12 +110,27 @@ def clear(db: Path) -> None:
     """Remove a store the demo made before, with the files beside it; refuse any other file."""
     if db.exists() or db.is_symlink():
         check_store_file(db)
-        if stored_events(db) and not has_table(db, DEMO_MARK):
+        if stored_events(db) and not made_by_the_demo(db):
             msg = f"{db} holds a store the demo did not make: give the demo a file of its own"
             raise NotAStore(msg)
     private_folder(db.parent)
     for suffix in LEFTOVERS:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def made_by_the_demo(db: Path) -> bool:
+    """Say whether the store at `db` is a demo day's: marked so, or begun by a demo patient.
+
+    Demo days recorded before the mark begin with a patient registered by a demo chart number.
+    """
+    if has_table(db, DEMO_MARK):
+        return True
+    first = first_aggregate(db)
+    demo_patients = {patient_id_for(f"chart-{n}") for n in range(1000, 1100)}
+    try:
+        return first is not None and UUID(first) in demo_patients
+    except ValueError:
+        return False
 
 
 def _the_day_before(plan: ServicePlan, rng: random.Random, say: Say) -> Visits:

@@ -418,3 +418,17 @@ def test_an_export_or_a_page_never_writes_over_the_store_or_another_file(
         assert code == 2
         assert f"{target} exists and is not {what}: it is left as it is" in err
         unchanged(target, before)
+
+
+def test_the_demo_replaces_a_day_it_recorded_before_it_marked_its_files(tmp_path, capsys):
+    day = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(day)]) == 0
+    with closing(sqlite3.connect(day)) as db:
+        db.execute("DROP TABLE serviceplan_demo")  # as a demo of an earlier version left it
+        db.commit()
+    capsys.readouterr()
+
+    code, out, _ = run(capsys, "demo", "--db", str(day), "--seed", "2")
+
+    assert code == 0
+    assert "serviceplan demo, seed 2" in out

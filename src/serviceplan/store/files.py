@@ -85,6 +85,15 @@ def has_table(path: Path, table: str) -> bool:
     return table in _sqlite_tables(path, "a SQLite database")
 
 
+def first_aggregate(path: Path) -> str | None:
+    """Return the aggregate id of the store file's first event as stored, read-only."""
+    if EVENTS_TABLE not in _sqlite_tables(path, "a serviceplan store"):
+        return None
+    sql = f"SELECT originator_id FROM {EVENTS_TABLE} ORDER BY rowid LIMIT 1"  # noqa: S608 (ours)
+    rows = _read_only(path, sql)
+    return str(rows[0][0]) if rows else None
+
+
 def stored_events(path: Path) -> int:
     """Return how many events the store file at `path` holds, read without writing to it."""
     if EVENTS_TABLE not in _sqlite_tables(path, "a serviceplan store"):
