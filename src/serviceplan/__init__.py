@@ -27,6 +27,7 @@ from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus, visit_id_for
 from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue, VisitType
+from serviceplan.plugins.loading import with_stand_ins
 from serviceplan.plugins.markers import hookimpl
 from serviceplan.store.config import compressed, memory_store, postgres_store, sqlite_store
 from serviceplan.store.history import export_history, import_history
@@ -90,6 +91,7 @@ __all__ = [
     "sqlite_store",
     "system_clock",
     "visit_id_for",
+    "with_stand_ins",
 ]
 
 # A library logs; the program using it decides where the lines go (none, by default).

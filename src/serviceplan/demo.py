@@ -11,7 +11,9 @@ gives the same day, word for word.
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
@@ -29,7 +31,9 @@ from serviceplan import (
     Settings,
     TaskKind,
     Topic,
+    patient_id_for,
     sqlite_store,
+    with_stand_ins,
 )
 from serviceplan.delivery import DeliveryWorker
 from serviceplan.demo_clinic import (
@@ -45,10 +49,21 @@ from serviceplan.demo_clinic import (
     register,
 )
 from serviceplan.domain.empowerment import EmpowermentCheck
+from serviceplan.errors import NotAStore
 from serviceplan.read import DayBoard, Views
+from serviceplan.store.files import (
+    check_store_file,
+    first_aggregate,
+    has_table,
+    private_folder,
+    stored_events,
+)
 
 __all__ = ["DAY", "run"]
 
+DEMO_MARK = "serviceplan_demo"
+"""A table in the demo's store, so that the demo replaces its own files and nothing else."""
+LEFTOVERS = ("", "-wal", "-shm", "-journal", ".delivery-lock")
 Say = Callable[[str], None]
 Visits = dict[str, list[tuple[UUID, UUID, Booking]]]
 OFFICE_REASON = CancellationReason("prov-hosp")
@@ -56,13 +71,22 @@ ALL_YES = EmpowermentCheck(good_for_patient=True, good_for_practice=True, can_ta
 
 
 def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
-    """Play the demo day into a fresh SQLite file at `db` and narrate it with `say`."""
-    db.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in db.parent.glob(db.name + "*"):
-        leftover.unlink()
+    """Play the demo day into a fresh SQLite file at `db` and narrate it with `say`.
+
+    A file the demo made before is replaced; any other file is refused (`NotAStore`) and left
+    as it was, so a mistyped `--db` never costs a clinic its store.
+    """
+    clear(db)
     rng = random.Random(seed)  # noqa: S311 (a story's dice, not a secret)
     clock = FixedClock(at(16, 0, days=-1))
-    plan = ServicePlan(sqlite_store(db), clock=clock, settings=Settings(timezone=CLINIC_ZONE))
+    # The demo clinic has no real channels, scheduler or stock: it chooses the stand-ins.
+    plan = ServicePlan(
+        with_stand_ins(sqlite_store(db)), clock=clock, settings=Settings(timezone=CLINIC_ZONE)
+    )
+    with closing(sqlite3.connect(db)) as marked:
+        marked.execute(f"CREATE TABLE {DEMO_MARK} (seed INTEGER)")
+        marked.execute(f"INSERT INTO {DEMO_MARK} VALUES (?)", (seed,))  # noqa: S608 (our constant)
+        marked.commit()
     say(f"serviceplan demo, seed {seed}: a day at the eye clinic, recorded in {db}")
     visits = _the_day_before(plan, rng, say)
     _send(plan, say)
@@ -80,6 +104,33 @@ def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
     _send(plan, say)
     say(f"\n17:30  The day is over: {plan.event_count} events recorded; every one can be replayed.")
     return plan
+
+
+def clear(db: Path) -> None:
+    """Remove a store the demo made before, with the files beside it; refuse any other file."""
+    if db.exists() or db.is_symlink():
+        check_store_file(db)
+        if stored_events(db) and not made_by_the_demo(db):
+            msg = f"{db} holds a store the demo did not make: give the demo a file of its own"
+            raise NotAStore(msg)
+    private_folder(db.parent)
+    for suffix in LEFTOVERS:
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def made_by_the_demo(db: Path) -> bool:
+    """Say whether the store at `db` is a demo day's: marked so, or begun by a demo patient.
+
+    Demo days recorded before the mark begin with a patient registered by a demo chart number.
+    """
+    if has_table(db, DEMO_MARK):
+        return True
+    first = first_aggregate(db)
+    demo_patients = {patient_id_for(f"chart-{n}") for n in range(1000, 1100)}
+    try:
+        return first is not None and UUID(first) in demo_patients
+    except ValueError:
+        return False
 
 
 def _the_day_before(plan: ServicePlan, rng: random.Random, say: Say) -> Visits:

@@ -118,7 +118,11 @@ class ConcurrentUpdate(ServicePlanError):  # noqa: N818
 
 
 class BadStoreSetting(ServicePlanError, ValueError):  # noqa: N818
-    """A storage setting (a key, a key file, an interval) cannot be used as given."""
+    """A storage setting (a key, a key file, an interval, the store module) cannot be used."""
+
+
+class BadKey(BadStoreSetting):
+    """The store's key is missing, malformed, unreadable, or does not open the store's events."""
 
 
 class StoreNotEmpty(ServicePlanError):  # noqa: N818
@@ -137,6 +141,45 @@ class BadHistoryFile(ServicePlanError, ValueError):  # noqa: N818
         super().__init__(f"line {line}: {reason}")
 
 
+class IncompleteHistory(BadHistoryFile):
+    """A history file is cut short or altered: its trailer is missing, or does not match."""
+
+
+class StoreProblem(ServicePlanError):  # noqa: N818
+    """The store cannot be reached, opened, read or written as it should."""
+
+
+class StoreUnavailable(StoreProblem):
+    """The store cannot be reached or opened: a server down, a database missing, a locked file."""
+
+
+class NotAStore(InvalidInput):
+    """A file given as a store (or as read models' views) belongs to something else."""
+
+
+class UnreadableEvent(StoreProblem):
+    """A stored event cannot be read as it was recorded; `where` names its place in the store.
+
+    `where` is the event's position in the log when known ("the event at position 57"), else
+    its aggregate and version. The message never quotes the event's content.
+    """
+
+    def __init__(self, where: str, topic: str, reason: str) -> None:
+        self.where = where
+        self.topic = topic
+        self.reason = reason
+        name = topic.rpartition(":")[2] or topic
+        super().__init__(f"{where} ({name}) {reason}")
+
+
+class DamagedEvent(UnreadableEvent):
+    """A stored event is damaged: not valid JSON, undecryptable, or missing a field it must hold."""
+
+
+class NewerEvent(UnreadableEvent):
+    """A stored event was written by a newer serviceplan than this one: upgrade to read it."""
+
+
 class NoticeNotFound(NotFound):
     """The patient has no notice with that key."""
 
@@ -151,9 +194,25 @@ class SlotUnavailable(ServicePlanError):  # noqa: N818
     """The scheduler has no free time there: outside the provider's hours or already booked."""
 
 
-class InvalidPlugin(ServicePlanError):  # noqa: N818
+class PluginProblem(ServicePlanError):  # noqa: N818
+    """A plugin is missing, broken, or breaks the hook contract."""
+
+
+class InvalidPlugin(PluginProblem):
     """A plugin breaks the hook contract: an unknown hook name or an answer of the wrong type."""
 
 
-class NoPlugin(ServicePlanError):  # noqa: N818
-    """No plugin answers for a role (every implementation of it was disabled)."""
+class NoPlugin(PluginProblem):
+    """No plugin answers for a role: none is installed, or every one was disabled.
+
+    The scheduler and the offering inventory have no default outside the demo and the tests,
+    whose stand-ins answer only when chosen (`serviceplan.with_stand_ins`).
+    """
+
+
+class BrokenPlugins(PluginProblem):
+    """An enabled plugin failed to load, so a follower (`deliver`, `follow`) will not start."""
+
+
+class FollowerGaveUp(ServicePlanError):  # noqa: N818
+    """A follower's passes failed so many times in a row that it stopped, for its supervisor."""

@@ -266,7 +266,7 @@ def test_a_file_that_is_not_a_store_is_bad_input(tmp_path, capsys):
     [
         (ConcurrentUpdate("someone else changed it first"), 1, "Refused: someone else"),
         (InvalidInput("provider must be a short code"), 2, "Error: provider must be"),
-        (click.Abort(), 1, "Aborted."),
+        (click.Abort(), 130, "Aborted."),
     ],
 )
 def test_refusals_and_bad_input_from_below_become_exit_codes(

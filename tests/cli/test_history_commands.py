@@ -1,5 +1,11 @@
 """`serviceplan export` and `serviceplan replay`: a store's history out and into a fresh copy."""
 
+import sqlite3
+import stat
+from contextlib import closing
+
+import pytest
+
 from serviceplan import ServicePlan, sqlite_store
 from serviceplan.__main__ import main
 
@@ -19,7 +25,7 @@ def test_a_demo_store_exports_and_replays_into_a_copy_with_the_same_board(tmp_pa
     events = ServicePlan(sqlite_store(demo)).event_count
     assert code == 0
     assert f"{events} events written" in out
-    assert len(history.read_text().splitlines()) == events + 1  # a header line, then the events
+    assert len(history.read_text().splitlines()) == events + 2  # a header, the events, a trailer
 
     code, out, _ = run(capsys, "replay", str(history), "--db", str(copy))
     assert code == 0
@@ -52,3 +58,122 @@ def test_replay_refuses_a_store_that_already_holds_events(tmp_path, capsys):
 
     assert code == 2
     assert "empty store" in err
+
+
+def exported_day(tmp_path, capsys):
+    demo, history = tmp_path / "demo.sqlite3", tmp_path / "day.jsonl"
+    assert main(["demo", "--db", str(demo)]) == 0
+    assert main(["export", "--db", str(demo), str(history)]) == 0
+    capsys.readouterr()
+    return history
+
+
+def test_an_export_is_the_owners_only_and_a_report_page_too(tmp_path, capsys):
+    history = exported_day(tmp_path, capsys)
+    page = tmp_path / "report.html"
+    assert main(["report", "--db", str(tmp_path / "demo.sqlite3"), "--html", str(page)]) == 0
+
+    assert stat.S_IMODE(history.stat().st_mode) == 0o600
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def cut(lines: list[str]) -> list[str]:
+    return lines[:-50]  # head -n -50
+
+
+def killed(lines: list[str]) -> list[str]:
+    return [*lines[:120], lines[120][:40]]  # the export was killed mid-line
+
+
+def edited(lines: list[str]) -> list[str]:
+    """The mug's value, 8.00, made 5000.00 by hand."""
+    amount = '"amount":{"_type_":"decimal_str","_data_":"8.00"}'
+    number = next(
+        n for n, line in enumerate(lines) if "Offering.Proposed" in line and amount in line
+    )
+    changed = lines[number].replace(amount, amount.replace("8.00", "5000.00"))
+    return [*lines[:number], changed, *lines[number + 1 :]]
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (cut, "without its trailer: the export did not finish, or the file was cut short"),
+        (killed, "not JSON"),
+        (edited, "do not match the trailer's digest: the file was altered after export"),
+    ],
+)
+def test_replay_refuses_a_cut_or_altered_export_and_writes_nothing(tmp_path, capsys, damage, said):
+    history = exported_day(tmp_path, capsys)
+    lines = history.read_text(encoding="utf8").splitlines(keepends=True)
+    history.write_text("".join(damage(lines)), encoding="utf8")
+    copy = tmp_path / "copy.sqlite3"
+
+    code, out, err = run(capsys, "replay", str(history), "--db", str(copy))
+
+    assert code == 2
+    assert said in err
+    assert "(nothing was imported)" in err
+    assert "replayed" not in out
+    assert not copy.exists()
+
+
+def test_an_export_of_format_version_1_replays_only_when_accepted(tmp_path, capsys):
+    history = exported_day(tmp_path, capsys)
+    lines = history.read_text(encoding="utf8").splitlines(keepends=True)
+    history.write_text(
+        "".join(['{"format":"serviceplan-history","version":1}\n', *lines[1:-1]]),
+        encoding="utf8",
+    )
+    copy = tmp_path / "copy.sqlite3"
+
+    code, _, err = run(capsys, "replay", str(history), "--db", str(copy))
+    assert code == 2
+    assert "--accept-version-1" in err
+    assert not copy.exists()
+
+    code, out, _ = run(capsys, "replay", str(history), "--db", str(copy), "--accept-version-1")
+    assert code == 0
+    assert f"{len(lines) - 2} events replayed" in out
+
+
+def test_an_export_to_a_device_is_written_straight_to_it(tmp_path, capsys):
+    demo = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(demo)]) == 0
+    capsys.readouterr()
+
+    code, out, _ = run(capsys, "export", "--db", str(demo), "/dev/null")
+
+    assert code == 0
+    assert "events written to /dev/null" in out
+
+
+def test_an_export_that_fails_midway_leaves_no_file_at_all(tmp_path, capsys, monkeypatch):
+    history = exported_day(tmp_path, capsys)
+    history.unlink()
+
+    def full_disk(_descriptor):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("serviceplan.cli.output.os.fsync", full_disk)
+    code, _, err = run(capsys, "export", "--db", str(tmp_path / "demo.sqlite3"), str(history))
+
+    assert code == 2
+    assert f"cannot write {history}: No space left on device" in err
+    assert sorted(p.name for p in tmp_path.iterdir() if "day" in p.name) == []
+
+
+def test_an_export_stopped_by_a_damaged_event_leaves_no_file_at_all(tmp_path, capsys):
+    history = exported_day(tmp_path, capsys)
+    history.unlink()
+    demo = tmp_path / "demo.sqlite3"
+    with closing(sqlite3.connect(demo)) as db:
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = 150", (b"{not json",))
+        db.commit()
+
+    code, _, err = run(capsys, "export", "--db", str(demo), str(history))
+
+    assert code == 3
+    assert "the event at position 150" in err
+    assert sorted(p.name for p in tmp_path.iterdir() if "day" in p.name) == []

@@ -315,7 +315,7 @@ def test_run_passes_until_stopped_and_survives_a_failed_pass(plan, caplog):
     with caplog.at_level(logging.ERROR):
         worker.run(stop, every=0.01)
     assert len(passes) == 2
-    assert "a delivery pass failed" in caplog.text
+    assert "delivery: pass failed (ConnectionError: store unreachable)" in caplog.text
 
 
 def test_a_second_worker_finds_nothing_left(plan, patient, desk, at):

@@ -32,10 +32,14 @@ RANDOM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{
 """A random id (version 4), or one derived from a random one (version 5: a moved visit's)."""
 ALIASES = {("make", "demo"): ["demo", "--db", ".serviceplan/demo.sqlite3"]}
 """Commands the docs show by their Makefile name, and the command line they run."""
-SCRATCH_FILES = {"notes.sqlite3": "Notes from the front desk, not a database.\n"}
+SCRATCH_FILES = {
+    "notes.sqlite3": "Notes from the front desk, not a database.\n",
+    "killed.jsonl": '{"format":"serviceplan-history","version":2}\n',  # an export stopped early
+}
 """Files the transcripts expect to find (to show what happens with a file that is no store)."""
-ENV: dict[str, str | None] = {"COLUMNS": None, "LINES": None}
-"""As when piped: no terminal size, so tables are 100 columns wide and help 80."""
+ENV: dict[str, str | None] = {"COLUMNS": None, "LINES": None, "SERVICEPLAN_STAND_INS": None}
+"""As when piped: no terminal size, so tables are 100 columns wide and help 80; and as a clinic
+runs it, without the stand-ins the tests choose (the demo chooses its own)."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ The fences of one page run in order in one namespace, as a reader would type the
 ```` ```text {.output} ```` right after a Python example is what that example prints: the test
 compares the two, so output shown on a page is output the code really gives. Marks go in braces,
 the form MkDocs' superfences reads; a bare word after the language would break the page.
+The examples run as a reader runs them: without the stand-ins the rest of the suite chooses.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import NamedTuple
 
 import pytest
 from docs_moment import at_docs_moment
+
+from serviceplan.plugins import STAND_INS
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
@@ -69,6 +72,7 @@ def shown_output(blocks: list[Fence], index: int) -> str | None:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_examples_on_this_page_run(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(STAND_INS, raising=False)
     namespace: dict[str, object] = {"__name__": f"docs_example_{page.stem}"}
     blocks = fences(page)
     number = 0

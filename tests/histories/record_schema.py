@@ -32,17 +32,23 @@ def histories() -> list[Path]:
 
 
 def replayed(path: Path) -> ServicePlan:
-    """Return an in-memory plan holding the history at `path`."""
+    """Return an in-memory plan holding the history at `path` (older ones have no trailer)."""
     plan = ServicePlan(memory_store(), settings=Settings(timezone=ZONE))
     with path.open(encoding="utf8") as lines:
-        import_history(plan, lines)
+        import_history(plan, lines, accept_version_1=True)
     return plan
+
+
+def events(path: Path) -> list[dict[str, object]]:
+    """Return the event records of a history file: every line but the header and the trailer."""
+    with path.open(encoding="utf8") as lines:
+        records = [json.loads(line) for n, line in enumerate(lines) if n]
+    return [record for record in records if "trailer" not in record]
 
 
 def topics(path: Path) -> set[str]:
     """Return the event classes a history holds."""
-    with path.open(encoding="utf8") as lines:
-        return {json.loads(line)["topic"] for n, line in enumerate(lines) if n}
+    return {str(record["topic"]) for record in events(path)}
 
 
 def patients(plan: ServicePlan) -> list[Patient]:

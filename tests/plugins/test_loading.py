@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 
 from serviceplan import Channel, ServicePlan, hookimpl, memory_store
-from serviceplan.errors import InvalidPlugin
+from serviceplan.errors import BrokenPlugins, InvalidPlugin
 from serviceplan.plugins import DISABLE, STRICT, TRACE, loading
 
 TUESDAY = date(2026, 12, 1)
@@ -70,6 +70,22 @@ def test_a_broken_plugin_is_logged_and_skipped_and_the_others_load(install, capl
     assert plan.plugins.manager.get_plugin("broken") is None
 
 
+def test_a_plugin_whose_constructor_raises_is_kept_as_broken_with_its_reason(install, caplog):
+    install(
+        "texts",
+        "class Gateway:\n    def __init__(self):\n        raise RuntimeError('no token')\n",
+        "Gateway",
+    )
+    plan = ServicePlan(memory_store())
+    assert plan.plugins.manager.broken == {"texts": "RuntimeError: no token"}
+    [line] = [r for r in caplog.records if "texts" in r.getMessage()]
+    assert line.levelno == logging.ERROR
+    assert line.getMessage() == (
+        "plugin texts failed to load and was skipped (RuntimeError: no token);"
+        " disable it with SERVICEPLAN_DISABLE_PLUGINS=texts"
+    )
+
+
 def test_a_plugin_with_an_unknown_hook_is_skipped(install, caplog):
     install("typo", "def serviceplan_free_slot(provider):\n    return []\n")
     plan = ServicePlan(memory_store())
@@ -80,6 +96,12 @@ def test_a_plugin_with_an_unknown_hook_is_skipped(install, caplog):
 def test_strict_mode_re_raises(install):
     install("typo", "def serviceplan_free_slot(provider):\n    return []\n")
     with pytest.raises(InvalidPlugin, match="serviceplan_free_slot"):
+        ServicePlan({**memory_store(), STRICT: "1"})
+
+
+def test_strict_mode_names_a_plugin_that_fails_to_import(install):
+    install("broken", "raise ImportError('missing dependency')")
+    with pytest.raises(BrokenPlugins, match=r"plugin broken failed to load \(ImportError: missing"):
         ServicePlan({**memory_store(), STRICT: "1"})
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from serviceplan.read.stored import Fields, text_id
+from serviceplan.read.stored import MISSING, Fields, text_id
 from serviceplan.read.writes import Writes
 
 BOOKED = {
@@ -43,6 +43,24 @@ def test_a_state_of_another_shape_reads_as_json_does():
 
     assert fields(stored(BOOKED)) == (None, 30, "2026-12-01T07:00:00-05:00")
     assert fields(stored([1, 2])) == (None, None, None)
+
+
+def test_a_required_path_tells_a_missing_key_from_a_null_on_the_way():
+    paths = ["provider", "rescheduled_from._data_", "at._data_"]
+    fields = Fields(paths, required=set(paths))
+
+    assert fields(stored(BOOKED)) == ("dr-patel", None, "2026-12-01T07:00:00-05:00")
+    without_provider = {k: v for k, v in BOOKED.items() if k != "provider"}
+    assert fields(stored(without_provider)) == (MISSING, None, "2026-12-01T07:00:00-05:00")
+    time_without_data = {**BOOKED, "at": {"_type_": "datetime_iso"}}
+    assert fields(stored(time_without_data)) == ("dr-patel", None, MISSING)
+
+
+def test_a_required_path_through_a_value_of_another_shape_is_missing():
+    fields = Fields(["provider._data_", "length"], required={"provider._data_", "length"})
+
+    assert fields(stored(BOOKED)) == (MISSING, 30)
+    assert Fields(["provider._data_"])(stored(BOOKED)) == (None,)
 
 
 def test_whole_lists_and_objects_are_handed_over_as_data():

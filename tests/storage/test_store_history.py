@@ -14,10 +14,12 @@ import pytest
 from histories.clinic_day import ZONE, at, play
 from serviceplan import FixedClock, ServicePlan, Settings, memory_store, sqlite_store
 from serviceplan.__main__ import main
-from serviceplan.errors import BadHistoryFile, StoreNotEmpty
+from serviceplan.errors import BadHistoryFile, IncompleteHistory, StoreNotEmpty
 from serviceplan.store import history
 
 Edit = Callable[[list[str]], list[str]]
+DAY_EVENTS = 95
+"""How many events the clinic day records (`histories/clinic_day.py`)."""
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,7 @@ def test_a_history_imports_into_an_empty_store_with_the_same_order_ids_and_versi
     plan: ServicePlan, clinic_day: str
 ) -> None:
     count = history.import_history(plan, io.StringIO(clinic_day))
-    assert count == 92 == plan.event_count
+    assert count == DAY_EVENTS == plan.event_count
     origin = ServicePlan(memory_store())
     history.import_history(origin, io.StringIO(clinic_day))
     assert recorded(plan) == recorded(origin)
@@ -69,16 +71,16 @@ def test_progress_is_told_page_by_page(monkeypatch: pytest.MonkeyPatch, clinic_d
     monkeypatch.setattr(history, "PAGE", 20)
     plan, told = ServicePlan(memory_store()), []
     history.import_history(plan, io.StringIO(clinic_day), progress=told.append)
-    assert told == [20, 40, 60, 80, 92]
+    assert told == [20, 40, 60, 80, DAY_EVENTS]
     told.clear()
     history.export_history(plan, io.StringIO(), progress=told.append)
-    assert told == [20, 40, 60, 80, 92]
+    assert told == [20, 40, 60, 80, DAY_EVENTS]
 
 
 def test_an_empty_history_imports_nothing() -> None:
     plan, told = ServicePlan(memory_store()), []
     text = exported(plan)
-    assert text.count("\n") == 1
+    assert text.count("\n") == 2  # the header and the trailer
     assert history.import_history(plan, io.StringIO(text), progress=told.append) == 0
     assert told == [0]
 
@@ -97,6 +99,77 @@ def test_a_bad_last_line_applies_nothing_of_the_file(plan: ServicePlan, clinic_d
         history.import_history(plan, [*lines[:-1], "{not json\n"])
     assert refused.value.line == len(lines)
     assert plan.event_count == 0
+
+
+def lines_of(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def nothing_imported_from(lines: list[str], reason: str) -> BadHistoryFile:
+    """Then the file is refused for `reason`, and the store stays empty."""
+    plan = ServicePlan(memory_store())
+    with pytest.raises(BadHistoryFile, match=reason) as refused:
+        history.import_history(plan, lines)
+    assert plan.event_count == 0
+    return refused.value
+
+
+def test_an_export_ends_with_a_trailer_counting_its_events(clinic_day: str) -> None:
+    last = json.loads(lines_of(clinic_day)[-1])
+    assert last["trailer"]["events"] == DAY_EVENTS
+    assert len(last["trailer"]["sha256"]) == 64
+
+
+def test_an_export_that_was_killed_before_its_end_is_refused(clinic_day: str) -> None:
+    cut = lines_of(clinic_day)[:40]  # the export stopped at a line's end
+    refused = nothing_imported_from(cut, "ends after 39 events without its trailer")
+    assert isinstance(refused, IncompleteHistory)
+    assert refused.line == 41
+    halfway = [*cut, lines_of(clinic_day)[40][:55]]  # ... or in the middle of a line
+    assert nothing_imported_from(halfway, "not JSON").line == 41
+
+
+def test_a_file_missing_its_last_lines_is_refused(clinic_day: str) -> None:
+    head = lines_of(clinic_day)[:-50]  # head -n -50
+    refused = nothing_imported_from(head, "without its trailer")
+    assert isinstance(refused, IncompleteHistory)
+
+
+def test_a_file_missing_a_last_event_but_keeping_the_trailer_is_refused(clinic_day: str) -> None:
+    lines = lines_of(clinic_day)
+    refused = nothing_imported_from(
+        [*lines[:-2], lines[-1]], f"counts {DAY_EVENTS} events but the file"
+    )
+    assert refused.line == len(lines) - 1
+
+
+def test_an_offering_whose_value_was_edited_is_refused(clinic_day: str) -> None:
+    lines = lines_of(clinic_day)
+    number = next(n for n, line in enumerate(lines) if "Offering.Proposed" in line)
+    assert '"amount":{"_type_":"decimal_str","_data_":"8.00"}' in lines[number]
+    lines[number] = lines[number].replace('"_data_":"8.00"', '"_data_":"5000.00"')
+    refused = nothing_imported_from(lines, "do not match the trailer's digest")
+    assert isinstance(refused, IncompleteHistory)
+    assert refused.line == len(lines)
+
+
+def test_a_line_after_the_trailer_is_refused(clinic_day: str) -> None:
+    lines = lines_of(clinic_day)
+    assert (
+        nothing_imported_from([*lines, lines[1]], "a line after the trailer").line == DAY_EVENTS + 3
+    )
+
+
+def test_a_file_of_format_version_1_is_taken_only_when_accepted_as_it_is(clinic_day: str) -> None:
+    lines = lines_of(clinic_day)
+    old = ['{"format":"serviceplan-history","version":1}\n', *lines[1:-1]]
+    assert nothing_imported_from(old, "no trailer to prove the file complete").line == 1
+    plan = ServicePlan(memory_store())
+    assert history.import_history(plan, old, accept_version_1=True) == DAY_EVENTS
+    with pytest.raises(BadHistoryFile, match="a version 1 file has no trailer"):
+        history.import_history(
+            ServicePlan(memory_store()), [*old, lines[-1]], accept_version_1=True
+        )
 
 
 def edit(number: int, change: Callable[[dict[str, Any]], object]) -> Edit:
@@ -126,7 +199,7 @@ BAD_FILES: dict[str, tuple[Edit, int, str]] = {
     "empty": (lambda _: [], 1, "empty"),
     "header not JSON": (replace(1, "serviceplan"), 1, "not JSON"),
     "other format": (replace(1, '{"format": "csv", "version": 1}'), 1, "not a serviceplan"),
-    "newer format": (edit(1, setter("version", 2)), 1, "format version 2"),
+    "newer format": (edit(1, setter("version", 3)), 1, "format version 3"),
     "bad format version": (edit(1, setter("version", "one")), 1, "whole number"),
     "line not JSON": (replace(3, '{"position": 2,'), 3, "not JSON"),
     "line not an object": (replace(3, "[2]"), 3, "not a JSON object"),
@@ -146,7 +219,7 @@ BAD_FILES: dict[str, tuple[Edit, int, str]] = {
     "no topic form": (edit(2, setter("topic", "Registered")), 2, "'module:Class'"),
     "not an event": (edit(2, setter("topic", "serviceplan.errors:NotFound")), 2, "not an event"),
     "state not object": (edit(2, setter("state", [])), 2, "state must be a JSON object"),
-    "newer event": (edit(2, state_setter("class_version", 9)), 2, "newer than"),
+    "newer event": (edit(2, state_setter("class_version", 9)), 2, "newer serviceplan"),
     "not created first": (
         edit(2, setter("topic", "serviceplan.domain.patient:Patient.OptedOut")),
         2,
@@ -168,11 +241,12 @@ BAD_FILES: dict[str, tuple[Edit, int, str]] = {
 
 def test_a_value_a_rule_tightened_since_would_refuse_still_loads(clinic_day: str) -> None:
     """The record is what was recorded: today's validators judge new input, not old events."""
+    events = clinic_day.splitlines()[1:-1]  # as a version 1 file: no digest to break
     lines = edit(2, lambda r: r["state"]["contact"]["_data_"]["phone"]["_data_"].update(e164="12"))(
-        clinic_day.splitlines()
+        ['{"format":"serviceplan-history","version":1}', *events]
     )
     plan = ServicePlan(memory_store())
-    history.import_history(plan, lines)
+    history.import_history(plan, lines, accept_version_1=True)
     first = json.loads(lines[1])["aggregate_id"]
     assert plan.get_patient(UUID(first)).contact.phone.e164 == "12"
 
@@ -198,5 +272,5 @@ def test_the_demo_days_sqlite_file_moves_to_every_store(
     demo = ServicePlan(sqlite_store(demo_file))
     text = exported(demo)
     demo.close()
-    assert history.import_history(plan, io.StringIO(text)) == text.count("\n") - 1
+    assert history.import_history(plan, io.StringIO(text)) == text.count("\n") - 2
     assert exported(plan) == text

@@ -149,7 +149,7 @@ def test_a_history_from_a_later_version_is_refused(monkeypatch: pytest.MonkeyPat
     export_history(plan, out)
     assert json.loads(out.getvalue().splitlines()[2])["state"]["class_version"] == 3
     monkeypatch.setattr(Reminder.Sent, "class_version", 2)
-    with pytest.raises(BadHistoryFile, match="newer than") as refused:
+    with pytest.raises(BadHistoryFile, match="newer serviceplan") as refused:
         import_history(ServicePlan(memory_store()), io.StringIO(out.getvalue()))
     assert refused.value.line == 3
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from fhir_helpers import SCHEDULES, seed
+from serviceplan.plugins import STAND_INS
 from serviceplan_fhir import FhirScheduler, FhirSettings
 from serviceplan_fhir.testing import FhirTestServer
+
+os.environ[STAND_INS] = "1"  # the demo's stand-ins answer where the test's plugins do not
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from uuid import UUID
@@ -19,9 +20,12 @@ from serviceplan import (
     Staff,
     memory_store,
 )
+from serviceplan.plugins import STAND_INS
 from serviceplan_sms import SmsSettings
 from sms_helpers import PHONE
 from twilio_peer import ACCOUNT, CLINIC_NUMBER, TOKEN, FakeTwilio, twilio_on_loopback
+
+os.environ[STAND_INS] = "1"  # the demo's stand-ins answer where the test's plugins do not
 
 ZONE = ZoneInfo("America/New_York")
 

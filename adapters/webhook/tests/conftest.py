@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from uuid import UUID
@@ -18,8 +19,11 @@ from serviceplan import (
     Staff,
     memory_store,
 )
+from serviceplan.plugins import STAND_INS
 from serviceplan_webhook import WebhookSettings
 from webhook_peer import SECRET, Receiver, receiver_on_loopback
+
+os.environ[STAND_INS] = "1"  # the demo's stand-ins answer where the test's plugins do not
 
 ZONE = ZoneInfo("America/New_York")
 

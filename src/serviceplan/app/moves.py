@@ -19,7 +19,13 @@ from serviceplan.domain.incident import Incident
 from serviceplan.domain.reasons import CancellationReason, Fault
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.visit import MoveRequest, Visit, moved_visit_id
-from serviceplan.errors import IncidentNotFound, NotOfficeFault, SlotUnavailable, VisitNotFound
+from serviceplan.errors import (
+    IncidentNotFound,
+    NoPlugin,
+    NotOfficeFault,
+    SlotUnavailable,
+    VisitNotFound,
+)
 from serviceplan.plugins.records import Slot
 
 
@@ -95,6 +101,8 @@ class MoveDesk(Desk):
         amends: UUID | None,
         at: datetime,
     ) -> UUID:
+        if not self.plan.plugins.has_scheduler:
+            raise NoPlugin("no plugin implements serviceplan_book_slot: install a scheduler")
         request = MoveRequest(
             uuid4(), start, provider or visit.provider, visit.length, reason, amends, by
         )

@@ -10,6 +10,7 @@ import click
 
 from serviceplan.cli import render
 from serviceplan.cli.jsonout import dumps, plain
+from serviceplan.cli.output import written
 from serviceplan.cli.session import (
     as_of_option,
     catch_up,
@@ -23,6 +24,8 @@ from serviceplan.pictures.page import report_page
 from serviceplan.read import DayBoard, OpenIncidents, Recovery, RecoveryReport
 
 DAY = click.DateTime(["%Y-%m-%d"])
+PAGES = (b"<!doctype html",)
+"""How a report page begins: only such a file (or an empty one) is written over."""
 
 
 def month_span(month: str) -> tuple[date, date]:
@@ -68,12 +71,18 @@ def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)
     day: date | None,
     moment: datetime | None,
 ) -> None:
-    """Write the HTML page: the timeline of `day` (see `timeline_day`), then the tables."""
+    """Write the HTML page: the timeline of `day` (see `timeline_day`), then the tables.
+
+    The page names patients by the start of their ids only, but shows their visits: it is
+    written whole or not at all, readable by its owner only.
+    """
     day = day or timeline_day(board, found.first, found.last)
     sections = [] if day is None else board.day(day)
     open_incidents = incidents.open()
     now = moment or datetime.now(tz=UTC)
-    out.write_text(report_page(day, sections, found, open_incidents, now), encoding="utf-8")
+    page = report_page(day, sections, found, open_incidents, now)
+    with written(out, "a report page", PAGES) as file:
+        file.write(page)
 
 
 @click.command(short_help="Show the recovery report for a month or any range.")

@@ -1,35 +1,45 @@
-"""What every command shares: opening the store, catching read models up, options, exit codes."""
+"""What every command shares: opening the store, catching read models up, and the options.
+
+A store is looked at before it is opened: a file of another application is refused and left
+untouched, a file that does not exist is an empty store (never created by a command that only
+shows), and a store's first event is read to tell a missing or wrong key at once. What fails
+underneath while opening (a server down, a database missing, a setting eventsourcing refuses)
+becomes a typed error with the cause, for an exit code that tells it.
+"""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from eventsourcing.persistence import InfrastructureFactoryError, PersistenceError
+from eventsourcing.utils import TopicError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from serviceplan import ServicePlan, memory_store, sqlite_store
+from serviceplan.cli.failures import BadInputFile
+from serviceplan.errors import BadStoreSetting, ServicePlanError, StoreUnavailable
 from serviceplan.read import Follower, Views, as_of, catch_up_together
-from serviceplan.store.config import PERSISTENCE_MODULE, default_db_path
+from serviceplan.store.config import PERSISTENCE_MODULE, POSTGRES, SQLITE, default_db_path
+from serviceplan.store.files import check_store_file
+from serviceplan.store.keys import check_key
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
-SQLITE_HEADER = b"SQLite format 3\x00"
 M = TypeVar("M", bound=Follower)
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_DETAIL = 300
 
 
-class BadStore(click.ClickException):
-    """The file given as a store is not a SQLite database: bad input, exit code 2."""
-
-    exit_code = EXIT_USAGE
+class NoStore(BadInputFile):
+    """A command that needs a store found none where it looked: bad usage, exit code 2."""
 
 
 def db_option(command: F) -> F:
@@ -60,19 +70,104 @@ def as_of_option(command: F) -> F:
     )(command)
 
 
-def open_plan(db: Path | None) -> ServicePlan:
-    """Open the store at `db`; a file that does not exist yet is an empty store, left uncreated."""
+def open_plan(db: Path | None, views: Views | None = None) -> ServicePlan:
+    """Open the store at `db`; a file that does not exist yet is an empty store, left uncreated.
+
+    `views` keeps the plan's indexes elsewhere than beside the store (in memory, for a command
+    that must write nothing).
+    """
     if db is None and os.environ.get(PERSISTENCE_MODULE):
-        return ServicePlan()
+        return _opened(partial(ServicePlan, views=views), _configured_file())
+    path = db if db is not None else default_db_path()
+    check_store_file(path)
+    if not path.exists():
+        return ServicePlan(memory_store(), views=views)
+    return _opened(lambda: ServicePlan(sqlite_store(path), views=views), path)
+
+
+def open_existing(db: Path | None, views: Views | None = None) -> ServicePlan:
+    """Open the store to work on: the environment's (PostgreSQL), or a SQLite file that exists."""
+    if db is None and os.environ.get(PERSISTENCE_MODULE):
+        return open_plan(None, views)
     path = db if db is not None else default_db_path()
     if not path.exists():
-        return ServicePlan(memory_store())
-    with path.open("rb") as file:
-        header = file.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        msg = f"{path} is not a serviceplan store (not a SQLite database)"
-        raise BadStore(msg)
-    return ServicePlan(sqlite_store(path))
+        raise NoStore(f"no store at {path}")
+    return open_plan(path, views)
+
+
+def _configured_file() -> Path | None:
+    """Return the SQLite file the environment names as the store, if it names one."""
+    name = os.environ.get("SQLITE_DBNAME", "")
+    if os.environ.get(PERSISTENCE_MODULE) != SQLITE or not name or name.startswith("file:"):
+        return None
+    return None if ":memory:" in name else Path(name)
+
+
+def _opened(make: Callable[[], ServicePlan], path: Path | None) -> ServicePlan:
+    """Open a plan with `make`; what fails underneath becomes a typed error with its cause."""
+    if path is not None:
+        check_store_file(path)
+    try:
+        plan = make()
+    except ServicePlanError:
+        raise
+    except InfrastructureFactoryError as error:
+        raise BadStoreSetting(f"the store cannot be set up: {_detail(error)}") from None
+    except PersistenceError as error:
+        where = f"{path}" if path is not None else _server()
+        cause = _detail(error) if path is not None else _postgres_cause() or _detail(error)
+        _let_go(error)
+        raise StoreUnavailable(f"the store at {where} cannot be opened: {cause}") from None
+    except (OSError, ValueError, TopicError) as error:  # a setting eventsourcing cannot use
+        raise BadStoreSetting(f"the store's settings cannot be used: {_detail(error)}") from None
+    try:
+        check_key(plan)
+    except BaseException:
+        plan.close()
+        raise
+    return plan
+
+
+def _let_go(error: BaseException) -> None:
+    """Let go of a half-made application now, in this thread.
+
+    Its connection pool then closes here, not later in one of the pool's own threads (where
+    closing it fails with "cannot join current thread").
+    """
+    error.__traceback__ = None
+    gc.collect()
+
+
+def _server() -> str:
+    """Name the PostgreSQL database the environment points at (no password)."""
+    env = os.environ
+    host, port = env.get("POSTGRES_HOST", "?"), env.get("POSTGRES_PORT", "5432")
+    return f"{host}:{port}, database {env.get('POSTGRES_DBNAME', '?')}"
+
+
+def _postgres_cause() -> str | None:
+    """Ask the PostgreSQL server named by the environment why it refuses (the pool hides it)."""
+    env = os.environ
+    if env.get(PERSISTENCE_MODULE) != POSTGRES:
+        return None
+    try:
+        import psycopg  # noqa: PLC0415 (the postgres extra, imported only when it is in use)
+
+        connection = psycopg.connect(
+            host=env.get("POSTGRES_HOST", ""), port=env.get("POSTGRES_PORT", "5432"),
+            dbname=env.get("POSTGRES_DBNAME", ""), user=env.get("POSTGRES_USER", ""),
+            password=env.get("POSTGRES_PASSWORD", ""),
+            connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5),
+        )  # fmt: skip
+    except Exception as error:  # noqa: BLE001 (whatever the server says is the cause)
+        return _detail(error)
+    connection.close()
+    return None
+
+
+def _detail(error: BaseException) -> str:
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:MAX_DETAIL]
 
 
 def stdout() -> Console:

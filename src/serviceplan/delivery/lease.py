@@ -14,6 +14,7 @@ workers of one process only); in memory, a lock shared by the workers of the pro
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import threading
 import weakref
@@ -76,8 +77,9 @@ class FileLease:
         """Lock the file if no other worker has it locked."""
         import fcntl  # noqa: PLC0415 (POSIX only: imported when a SQLite file is in use)
 
-        if self.file is None:
-            self.file = self.path.open("a")
+        if self.file is None:  # readable by its owner only, like the store beside it
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self.file = os.fdopen(descriptor, "a")
         try:
             fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -37,6 +37,7 @@ from serviceplan.domain import checks
 from serviceplan.domain.notice import Receipt
 from serviceplan.domain.notice_record import NoticeRecord
 from serviceplan.errors import ConcurrentUpdate, NoticeNotFound
+from serviceplan.passes import Pacing, pass_after_pass
 
 RACES = 5
 """How often a save lost to another writer of the same notice is tried again."""
@@ -59,7 +60,8 @@ class DeliveryWorker:
         self.lease = lease_for(plan) if lease is None else lease
         self.requests_position = f"{plan.name}.notice-requests"
         self.retries_position = f"{plan.name}.notice-retries"
-        self._requested = [get_topic(NoticeRecord.Requested), get_topic(NoticeRecord.Adopted)]
+        self.requested_topics = [get_topic(NoticeRecord.Requested), get_topic(NoticeRecord.Adopted)]
+        """The events that owe a notice: the worker tries each once, in order."""
         self._rescheduled = [get_topic(NoticeRecord.RetryScheduled)]
 
     def run_once(self, now: datetime | None = None) -> Tally:
@@ -86,21 +88,18 @@ class DeliveryWorker:
         *,
         every: float = 30.0,
         after_pass: Callable[[Tally], None] | None = None,
+        give_up_after: int = 0,
+        max_wait: float = 300.0,
     ) -> None:
-        """Pass over the log every `every` seconds until `stop` is set; a failed pass is logged.
+        """Pass over the log every `every` seconds until `stop` is set.
 
-        `after_pass` is told each pass's tally (a command line prints it).
+        A failed pass is logged with its reason and tried again after a pause that doubles up to
+        `max_wait` seconds; after `give_up_after` failed passes in a row (0: never) it raises
+        `FollowerGaveUp`. `after_pass` is told each pass's tally (a command line prints it).
         """
+        pacing = Pacing(every, give_up_after, max_wait)
         try:
-            while not stop.is_set():
-                try:
-                    tally = self.run_once()
-                except Exception:
-                    log.exception("a delivery pass failed; the next one starts where it stopped")
-                else:
-                    if after_pass is not None:
-                        after_pass(tally)
-                stop.wait(every)
+            pass_after_pass(self.run_once, stop, pacing, name="delivery", after_pass=after_pass)
         finally:
             self.close()
 
@@ -111,7 +110,7 @@ class DeliveryWorker:
     def follow_requests(self, now: datetime, tally: Tally) -> None:
         """Try each request after the saved position, saving the position with the outcome."""
         start = self.plan.recorder.max_tracking_id(self.requests_position) or 0
-        for notification in self._read(start, self._requested):
+        for notification in self._read(start, self.requested_topics):
             tracking = Tracking(self.requests_position, notification.id)
             self._handle(UUID(str(notification.originator_id)), now, tally, tracking)
 

@@ -15,10 +15,12 @@ from serviceplan.plugins.facade import Plugins
 from serviceplan.plugins.loading import (
     DISABLE,
     ENTRY_POINT_GROUP,
+    STAND_INS,
     STRICT,
     TRACE,
     build_manager,
     flag,
+    with_stand_ins,
 )
 from serviceplan.plugins.manager import PluginManager, hook_names
 from serviceplan.plugins.markers import hookimpl, hookspec
@@ -37,6 +39,7 @@ from serviceplan.plugins.records import (
 __all__ = [
     "DISABLE",
     "ENTRY_POINT_GROUP",
+    "STAND_INS",
     "STRICT",
     "TRACE",
     "Appointment",
@@ -55,6 +58,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "load_plugins",
+    "with_stand_ins",
 ]
 
 
@@ -68,13 +72,21 @@ def load_plugins(
 ) -> Plugins:
     """Return the plugins of one application: built-ins, installed entry points, then `extra`.
 
-    An instance of a built-in class in `extra` (a `StockRoom` with the clinic's own drawer, say)
-    replaces that default.
+    The demo's stand-ins (console channel, template-week scheduler, stock room) come only when
+    `env` chooses them (`SERVICEPLAN_STAND_INS=1`). An instance of a built-in class in `extra`
+    (a `StockRoom` with the clinic's own drawer, say) replaces that default.
     """
     extra = list(extra)
     configured = {type(plugin) for plugin in extra}
-    defaults = [(n, p) for n, p in builtin.builtins(zone, catalogue) if type(p) not in configured]
-    manager = build_manager(env, builtins=defaults, extra=extra, load_entry_points=entry_points)
+    offered = builtin.builtins(zone, catalogue, stand_ins=flag(env, STAND_INS))
+    defaults = [(n, p) for n, p in offered if type(p) not in configured]
+    manager = build_manager(
+        env,
+        builtins=defaults,
+        extra=extra,
+        load_entry_points=entry_points,
+        known=builtin.STAND_IN_NAMES,
+    )
     names = frozenset(name for name, _ in defaults) | {
         manager.get_name(p) or "" for p in extra if isinstance(p, builtin.BUILTIN_TYPES)
     }

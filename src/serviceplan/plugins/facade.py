@@ -130,6 +130,11 @@ class Plugins:
             raise InvalidPlugin(f"plugin {name} returned {len(found)} slots from {hook}")
         return found[0] if found else None
 
+    @property
+    def has_scheduler(self) -> bool:
+        """Say whether a plugin books slots (else the record alone is the clinic's schedule)."""
+        return bool(self._call.implementers("serviceplan_book_slot"))
+
     def book_slot(self, booking: Booking) -> str:
         """Book the visit in the scheduling system and return its reference."""
         name, answer = self._call.first("serviceplan_book_slot", booking=booking)

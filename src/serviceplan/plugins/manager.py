@@ -25,6 +25,10 @@ class PluginManager(pluggy.PluginManager):
     def __init__(self) -> None:
         super().__init__(PROJECT)
         self.add_hookspecs(hookspecs)
+        self.broken: dict[str, str] = {}
+        """The installed plugins that failed to load, with the reason (error type and message)."""
+        self.unknown_disabled: frozenset[str] = frozenset()
+        """Names in SERVICEPLAN_DISABLE_PLUGINS that match no plugin."""
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> HookimplOpts | None:
         """Take marked functions and, like pytest, unmarked ones named `serviceplan_*`."""

@@ -7,6 +7,10 @@ mapper (`serviceplan.read.stored`), and queues its writes (`write`) so a page's 
 in batches; a handler marked `@on(Event)` is given the event decoded by the application's mapper.
 Nothing is held in memory beyond one page, so a follower can rebuild from millions of events.
 Polling works on every store, SQLite included.
+
+A stored event a follower cannot trust stops the catch-up with a typed error naming its position
+(`DamagedEvent`: not JSON, undecryptable, or missing a field its class records; `NewerEvent`:
+written by a newer serviceplan), and nothing of its page is applied: never a silent gap.
 """
 
 from __future__ import annotations
@@ -16,15 +20,18 @@ from datetime import datetime
 from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
 from uuid import UUID
 
+import msgspec
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
+from serviceplan.errors import DamagedEvent
 from serviceplan.read.log import Log, Row
-from serviceplan.read.stored import Fields, fields
+from serviceplan.read.stored import MISSING, Fields, fields
 from serviceplan.read.together import catch_up_together
 from serviceplan.read.views import Views
 from serviceplan.read.writes import Key, Writes
+from serviceplan.store.mapper import newer, recorded_fields
 
 PAGE = 1000
 Progress = Callable[[int, int], None]
@@ -48,10 +55,11 @@ class Reader(NamedTuple):
     """How a follower reads one topic's stored states for a `reads=` handler."""
 
     fields: Fields
-    version: int | None
-    """The class's version when above 1: older states go through the mapper's upcasters."""
+    """The paths read: the stored class version, `at` when timed, then the handler's."""
+    version: int
+    """The class's version: older states go through the mapper's upcasters, newer are refused."""
     timed: bool
-    """Whether the first value is the clinic time `at`, for a model built as of a moment."""
+    """Whether the value after the version is the clinic time `at`, for a model as of a moment."""
 
 
 def on(*event_classes: type, reads: Sequence[str] | None = None) -> Callable[[F], F]:
@@ -122,12 +130,15 @@ class Follower:
             for topic, paths in self.reading.items()
             if paths is not None
         }
+        self.views.follow(self.log.first_event())
         self.views.install(self.name, self.schema, self.tables, self.indexes)
 
     def _reader(self, topic: str, paths: tuple[str, ...]) -> Reader:
-        version = int(getattr(resolve_topic(topic), VERSION, 1))
-        first = ((VERSION,) if version > 1 else ()) + ((AT,) if self.until is not None else ())
-        return Reader(fields(first + paths), version if version > 1 else None, bool(self.until))
+        cls = resolve_topic(topic)
+        version = int(getattr(cls, VERSION, 1))
+        first = (VERSION,) + ((AT,) if self.until is not None else ())
+        required = frozenset(p for p in paths if p.partition(".")[0] in recorded_fields(cls))
+        return Reader(fields(first + paths, required), version, bool(self.until))
 
     def local_day(self, moment: str) -> str:
         """Return the clinic day (ISO) of a stored moment, in the plan's zone if it has one."""
@@ -172,26 +183,44 @@ class Follower:
         return {topic: self.readers.get(topic) for topic in self._bound}
 
     def take_stored(self, row: Row, state: bytes, reader: Reader) -> int:
-        """Apply one stored event to its `reads=` handler unless it happened after `until`."""
-        values = reader.fields(state)
-        if reader.version is not None or reader.timed:
+        """Apply one stored event to its `reads=` handler unless it happened after `until`.
+
+        An event that is not JSON, lacks a field its class records, or comes from a newer
+        serviceplan raises `DamagedEvent` or `NewerEvent`, naming its position.
+        """
+        try:
+            values = reader.fields(state)
+        except (msgspec.DecodeError, UnicodeDecodeError, ValueError):
+            raise DamagedEvent(_at(row), row[3], "is not valid JSON") from None
+        stored = 1 if values[0] is None else values[0]
+        if stored == reader.version and not reader.timed:  # the usual case, kept quick
+            current: tuple[Any, ...] | None = values[1:]
+        else:
             current = self._current(row, values, reader)
-            if current is None:
-                return 0
-            values = current
+        if current is None:
+            return 0
+        if MISSING in current:
+            paths = reader.fields.paths[len(values) - len(current) :]
+            absent = [path for path, v in zip(paths, current, strict=True) if v is MISSING]
+            reason = f"is incomplete: it has no {', '.join(absent)}"
+            raise DamagedEvent(_at(row), row[3], reason)
         self.event_position = row[0]
-        self._bound[row[3]](row[1], *values)
+        self._bound[row[3]](row[1], *current)
         return 1
 
     def _current(self, row: Row, values: Any, reader: Reader) -> tuple[Any, ...] | None:  # noqa: ANN401 (the values read)
         """Return the handler's values, upcast when stored by an older version; None if too late."""
-        if reader.version is not None:
-            if values[0] != reader.version:
-                values = reader.fields(self.log.current_state(row))
-            values = values[1:]
+        stored = 1 if values[0] is None or values[0] is MISSING else values[0]
+        if stored != reader.version:
+            if not isinstance(stored, int) or isinstance(stored, bool) or stored < 1:
+                raise DamagedEvent(_at(row), row[3], "has a class version that is not a number")
+            if stored > reader.version:
+                raise newer(_at(row), row[3], stored, reader.version)
+            values = reader.fields(self.log.current_state(row))
+        values = values[1:]
         if reader.timed:
             at = values[0]
-            if at is not None and datetime.fromisoformat(at) > self.until:  # type: ignore[operator]
+            if at is not None and at is not MISSING and datetime.fromisoformat(at) > self.until:  # type: ignore[operator]
                 return None
             values = values[1:]
         return tuple(values)
@@ -216,6 +245,10 @@ class Follower:
             )
             for table in self.tables
         }
+
+
+def _at(row: Row) -> str:
+    return f"the event at position {row[0]}"
 
 
 def stamp(moment: datetime | None) -> str | None:

@@ -44,6 +44,11 @@ class Log:
         """Return the position of the last event recorded."""
         return self.recorder.max_notification_id() or 0
 
+    def first_event(self) -> str | None:
+        """Return the aggregate id of the log's first event, which tells one store from another."""
+        first = self.recorder.select_notifications(1, 1)
+        return str(first[0].originator_id) if first else None
+
     def page(self, after: int, limit: int, stop: int, topics: Sequence[str]) -> list[Row]:
         """Return up to `limit` rows of these topics after position `after`, up to `stop`."""
         if self._sqlite:

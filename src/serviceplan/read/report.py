@@ -216,8 +216,13 @@ class Recovery(NoticeFollowing, Follower):
         for patient_id, amount in self.db.execute(
             "SELECT patient_id, amount FROM rep_ledger"
             " WHERE at_day > ? AND at_day <= ? AND currency = ?",
-            ((last - YEAR).isoformat(), last.isoformat(), limit.currency),
+            (_year_before(last).isoformat(), last.isoformat(), limit.currency),
         ):
             totals[patient_id] += Decimal(amount)
         ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:count]
         return tuple(LimitLine(pid, Money(total, limit.currency), limit) for pid, total in ranked)
+
+
+def _year_before(day: date) -> date:
+    """Return the day a year before `day`, or the first day there is (for a range in year 1)."""
+    return day - YEAR if day - date.min >= YEAR else date.min

@@ -4,14 +4,16 @@ A handler names the fields it reads as paths into the state as stored: `"provide
 value, `"at._data_"` the ISO text of a tagged datetime, `"value._data_.amount._data_"` the amount
 of a `Money`. The state is decoded with msgspec into a small struct of just those fields, which
 skips the rest without building it: no event object, no value objects, no validators. A path
-that leads nowhere (a missing field, a null on the way) gives None. A state of another shape
-than the struct expects is read with `json.loads` instead, with the same answers.
+that leads nowhere (a missing field, a null on the way) gives None, except a `required` path:
+there a null on the way still gives None, but a missing key (or a value of another shape where
+an object belongs) gives `MISSING`, so that a reader can refuse an incomplete event. A state of
+another shape than the struct expects is read with `json.loads` instead, with the same answers.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import cache
 from itertools import count
 from operator import attrgetter
@@ -21,39 +23,61 @@ import msgspec
 
 _LEAF: dict[str, Any] = {}
 _names = count()
+MISSING: Any = msgspec.UNSET
+"""What a required path gives when a key on it is missing from the stored state."""
 
 
 class Fields:
     """Decodes the values at some paths of a stored state, in the order the paths are given."""
 
-    def __init__(self, paths: Sequence[str]) -> None:
+    def __init__(self, paths: Sequence[str], required: Collection[str] = ()) -> None:
         self.paths = tuple(paths)
+        self._required = [path in required for path in self.paths]
         self._keys = [tuple(path.split(".")) for path in self.paths]
         tree = _tree(self._keys)
-        self._decoder = msgspec.json.Decoder(_struct(tree))
+        strict = frozenset(
+            keys[:depth]
+            for keys, wanted in zip(self._keys, self._required, strict=True)
+            if wanted
+            for depth in range(1, len(keys) + 1)
+        )
+        self._decoder = msgspec.json.Decoder(_struct(tree, strict))
         attributes = [_attributes(tree, keys) for keys in self._keys]
         self._get: Callable[[Any], Any] = attrgetter(*attributes) if attributes else _nothing
         self._names = [tuple(a.split(".")) for a in attributes]
         self._one = len(attributes) == 1
 
     def __call__(self, state: bytes) -> tuple[Any, ...]:
-        """Return the values at the paths (None where a path leads nowhere)."""
+        """Return the values at the paths (None where a path leads nowhere, or `MISSING`).
+
+        A state that is not JSON raises `msgspec.DecodeError`.
+        """
         try:
             root = self._decoder.decode(state)
         except msgspec.ValidationError:
             data = json.loads(state)
-            return tuple(_walk(data, keys) for keys in self._keys)
+            return tuple(
+                _walk(data, keys, strict=strict)
+                for keys, strict in zip(self._keys, self._required, strict=True)
+            )
         try:
             found = self._get(root)
-        except AttributeError:  # a null on the way
-            return tuple(_follow(root, names) for names in self._names)
-        return (found,) if self._one else found
+        except AttributeError:  # a null or a missing key on the way
+            return self._followed(root)
+        values = (found,) if self._one else found
+        return self._followed(root) if MISSING in values else values
+
+    def _followed(self, root: Any) -> tuple[Any, ...]:  # noqa: ANN401 (a decoded struct)
+        return tuple(
+            _follow(root, names, strict=strict)
+            for names, strict in zip(self._names, self._required, strict=True)
+        )
 
 
 @cache
-def fields(paths: tuple[str, ...]) -> Fields:
+def fields(paths: tuple[str, ...], required: frozenset[str] = frozenset()) -> Fields:
     """Return the (shared) decoder of these paths."""
-    return Fields(paths)
+    return Fields(paths, required)
 
 
 def text_id(hex_id: str) -> str:
@@ -81,15 +105,21 @@ def _tree(paths: list[tuple[str, ...]]) -> dict[str, Any]:
     return tree
 
 
-def _struct(tree: dict[str, Any]) -> type[msgspec.Struct]:
-    """Return a struct of the tree's keys: any value at a leaf, a struct or null on the way."""
+def _struct(
+    tree: dict[str, Any], strict: frozenset[tuple[str, ...]], above: tuple[str, ...] = ()
+) -> type[msgspec.Struct]:
+    """Return a struct of the tree's keys: any value at a leaf, a struct or null on the way.
+
+    A key on a required path (its keys from the root are in `strict`) defaults to `MISSING`,
+    any other to None, so that an optional key that is absent keeps the quick way of reading.
+    """
     return msgspec.defstruct(
         f"Stored{next(_names)}",
         [
             (
                 f"f{n}",
-                Any if child is _LEAF else (_struct(child) | None),
-                msgspec.field(name=key, default=None),
+                Any if child is _LEAF else (_struct(child, strict, (*above, key)) | None),
+                msgspec.field(name=key, default=MISSING if (*above, key) in strict else None),
             )
             for n, (key, child) in enumerate(tree.items())
         ],
@@ -106,19 +136,32 @@ def _attributes(tree: dict[str, Any], keys: tuple[str, ...]) -> str:
     return ".".join(names)
 
 
-def _walk(value: Any, keys: tuple[str, ...]) -> Any:  # noqa: ANN401 (any JSON value)
-    """Follow the keys through decoded JSON: None where one is missing or not in an object."""
+def _walk(value: Any, keys: tuple[str, ...], *, strict: bool) -> Any:  # noqa: ANN401 (any JSON value)
+    """Follow the keys through decoded JSON: None where one is missing or not in an object.
+
+    When `strict`, a null on the way still gives None, but a missing key or a value that is
+    not an object where one belongs gives `MISSING`.
+    """
     for key in keys:
-        if not isinstance(value, dict):
+        if value is None:
             return None
-        value = value.get(key)
+        if not isinstance(value, dict) or key not in value:
+            return MISSING if strict else None
+        value = value[key]
     return value
 
 
-def _follow(value: Any, names: tuple[str, ...]) -> Any:  # noqa: ANN401 (a decoded struct)
-    """Follow the attributes through decoded structs: None from the first null on."""
+def _follow(value: Any, names: tuple[str, ...], *, strict: bool) -> Any:  # noqa: ANN401 (a decoded struct)
+    """Follow the attributes through decoded structs: None from the first null on.
+
+    A missing key gives None, or `MISSING` when `strict`.
+    """
     for name in names:
         if value is None:
             return None
+        if value is MISSING:
+            break
         value = getattr(value, name)
+    if value is MISSING:
+        return MISSING if strict else None
     return value

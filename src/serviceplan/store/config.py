@@ -5,6 +5,9 @@ standard eventsourcing variables (PERSISTENCE_MODULE, SQLITE_DBNAME, POSTGRES_*,
 COMPRESSOR_TOPIC, ...) choose and tune the store. serviceplan adds three of its own:
 `SERVICEPLAN_DB` moves the default file, `SERVICEPLAN_CIPHER_KEY_FILE` reads the key from a file,
 `SERVICEPLAN_SNAPSHOT_INTERVAL` sets how often a patient is snapshotted. See docs/operations.md.
+
+A SQLite store's file is created readable by its owner only, and a `PERSISTENCE_MODULE` that
+names no module is refused (`BadStoreSetting`) before anything is opened.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from eventsourcing.utils import Environment, TopicError, resolve_topic
+
+from serviceplan.errors import BadStoreSetting
+from serviceplan.store.files import private_file, private_folder
 from serviceplan.store.keys import with_cipher_key
 from serviceplan.store.snapshots import with_snapshots
 
@@ -23,6 +30,9 @@ POSTGRES = "eventsourcing.postgres"
 DB_ENV = "SERVICEPLAN_DB"
 COMPRESSOR_TOPIC = "COMPRESSOR_TOPIC"
 ZLIB = "eventsourcing.compressor:ZlibCompressor"
+MAPPER_TOPIC = "MAPPER_TOPIC"
+CHECKED_MAPPER = "serviceplan.store.mapper:CheckedMapper"
+STORE_MODULES = (SQLITE, POSTGRES, MEMORY)
 
 
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -46,13 +56,46 @@ def with_default_store(env: dict[str, str], name: str) -> dict[str, str]:
     if env.get("SQLITE_DBNAME"):
         return {**env, PERSISTENCE_MODULE: SQLITE}
     path = default_db_path(env)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     return {**env, PERSISTENCE_MODULE: SQLITE, "SQLITE_DBNAME": str(path)}
 
 
 def configure(env: dict[str, str], name: str) -> dict[str, str]:
-    """Complete an application's settings: default store, key from a key file, snapshots."""
-    return with_snapshots(with_cipher_key(with_default_store(env, name), name), name)
+    """Complete an application's settings: default store, key from a key file, snapshots.
+
+    Stored events are read by serviceplan's checked mapper (`serviceplan.store.mapper`), which
+    refuses a damaged event or one from a newer version, unless `MAPPER_TOPIC` names another.
+    """
+    env = with_default_store(env, name)
+    _check_store_module(env, name)
+    _create_private_file(env, name)
+    if not Environment(name, env).get(MAPPER_TOPIC):
+        env = {**env, MAPPER_TOPIC: CHECKED_MAPPER}
+    return with_snapshots(with_cipher_key(env, name), name)
+
+
+def _check_store_module(env: dict[str, str], name: str) -> None:
+    module = Environment(name, env).get(PERSISTENCE_MODULE) or MEMORY
+    try:
+        resolve_topic(module)
+    except (TopicError, ImportError, ValueError):
+        known = ", ".join(STORE_MODULES)
+        msg = f"{PERSISTENCE_MODULE} {module!r} names no store module (serviceplan uses {known})"
+        raise BadStoreSetting(msg) from None
+
+
+def _create_private_file(env: dict[str, str], name: str) -> None:
+    """Create a SQLite store's file before SQLite does, so that it is the owner's only."""
+    lookup = Environment(name, env)
+    if lookup.get(PERSISTENCE_MODULE) != SQLITE:
+        return
+    dbname = lookup.get("SQLITE_DBNAME") or ""
+    if not dbname or ":memory:" in dbname or dbname.startswith("file:"):
+        return
+    try:
+        private_file(Path(dbname))
+    except OSError:
+        return  # a missing folder, say: SQLite says so when it opens the store
 
 
 def memory_store() -> dict[str, str]:

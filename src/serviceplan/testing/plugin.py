@@ -3,7 +3,8 @@
 Fixtures:
 
 - `serviceplan_clock`: a `FixedClock` at 10:00 on Tuesday 1 December 2026, UTC;
-- `serviceplan_plan`: a `ServicePlan` on the in-memory store with the built-in plugins only;
+- `serviceplan_plan`: a `ServicePlan` on the in-memory store with the built-in plugins only, the
+  demo's stand-ins among them (a console channel, a template-week scheduler, a stock room);
 - `plan_with_plugin`: `plan_with_plugin(my_plugin)` registers a plugin on `serviceplan_plan` for
   the one test and returns the plan; it is unregistered when the test ends;
 - `delivery_worker`: a `DeliveryWorker` over `serviceplan_plan`.
@@ -20,6 +21,7 @@ from serviceplan.app.clock import FixedClock
 from serviceplan.app.service_plan import ServicePlan
 from serviceplan.app.settings import Settings
 from serviceplan.delivery.worker import DeliveryWorker
+from serviceplan.plugins.loading import with_stand_ins
 from serviceplan.store.config import memory_store
 
 TEST_MORNING = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -35,9 +37,12 @@ def serviceplan_clock() -> FixedClock:
 
 @pytest.fixture
 def serviceplan_plan(serviceplan_clock: FixedClock) -> ServicePlan:
-    """A plan on the in-memory store with only the built-in plugins (no entry points)."""
+    """A plan on the in-memory store with the built-ins and stand-ins only (no entry points)."""
     return ServicePlan(
-        memory_store(), clock=serviceplan_clock, settings=Settings(), entry_points=False
+        with_stand_ins(memory_store()),
+        clock=serviceplan_clock,
+        settings=Settings(),
+        entry_points=False,
     )
 
 
