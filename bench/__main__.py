@@ -11,39 +11,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import cascade, day_writes, generate, postgres, rebuild, replay
-from bench.harness import Row, machine, say, table, write
+from bench import announce, cascade, day_writes, desks, generate, postgres, rebuild, replay
+from bench.harness import QUICK, Row, Sizes, machine, say, table, write
 from serviceplan import ServicePlan
 from serviceplan.store.config import sqlite_store
 
-WORKLOADS = ("day", "cascade", "rebuild", "replay", "postgres")
+WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres")
 RESULTS = Path(__file__).with_name("results.json")
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """How much work each workload does."""
-
-    day_visits: int = 300
-    day_providers: int = 10
-    cascade: tuple[int, ...] = (100, 1_000, 10_000)
-    rebuild_visits: int = 65_000
-    rebuild_providers: int = 26
-    patient_events: int = 5_000
-    pg_writers: tuple[int, ...] = (1, 4)
-    pg_visits: int = 40
-    pg_providers: int = 5
-
-
-QUICK = Sizes(
-    day_visits=6, day_providers=2, cascade=(5, 10, 20), rebuild_visits=60, rebuild_providers=2,
-    patient_events=40, pg_writers=(1, 2), pg_visits=4, pg_providers=2,
-)  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,23 +68,27 @@ def _timed(name: str, run: Callable[[], list[Row]]) -> list[Row]:
 
 
 def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, Any]) -> list[Row]:
-    if name == "day":
-        return day_writes.rows(scratch, sizes.day_visits, sizes.day_providers, repeats)
-    if name == "cascade":
-        plan = cascade.plan_at(sqlite_store(scratch / "cascade.sqlite3"))
-        return cascade.rows(plan, sizes.cascade, repeats)
     if name == "rebuild":
         path = scratch / "history.sqlite3"
         info["rebuild_store"] = _history(path, sizes)
         return rebuild.rows(path, repeats)
-    if name == "replay":
-        return replay.rows(scratch, sizes.patient_events, repeats)
     if name == "postgres":
         if info["machine"]["postgres"].startswith("unreachable"):
             say("postgres: the server is unreachable; skipped")
             return []
-        return postgres.rows(sizes.pg_writers, sizes.pg_visits, sizes.pg_providers, repeats)
-    raise SystemExit(f"unknown workload {name!r}; choose from {', '.join(WORKLOADS)}")
+        return postgres.rows(sizes, repeats)
+    workloads: dict[str, Callable[[], list[Row]]] = {
+        "day": lambda: day_writes.rows(scratch, sizes.day_visits, sizes.day_providers, repeats),
+        "cascade": lambda: cascade.rows(
+            cascade.plan_at(sqlite_store(scratch / "cascade.sqlite3")), sizes.cascade, repeats
+        ),
+        "announce": lambda: announce.rows(scratch, sizes.announce_visits, repeats),
+        "desks": lambda: desks.rows(scratch, sizes.desk_threads, sizes.desk_patients, repeats),
+        "replay": lambda: replay.rows(scratch, sizes.patient_events, repeats),
+    }
+    if name not in workloads:
+        raise SystemExit(f"unknown workload {name!r}; choose from {', '.join(WORKLOADS)}")
+    return workloads[name]()
 
 
 def _history(path: Path, sizes: Sizes) -> dict[str, float]:

@@ -1,17 +1,19 @@
-"""The bare eventsourcing baseline: a visit and a provider's day, nothing else.
+"""The bare eventsourcing baseline: a visit, nothing else.
 
 It records the same events as serviceplan's clinic day (same number, same kinds, padded to the
 same stored size), with eventsourcing's stock JSON transcoder, and no checks, no settings, no
-patient lookup: what any eventsourcing application pays for the same history.
+patient lookup: what any eventsourcing application pays for the same history. Since serviceplan
+0.2 a booking writes the visit alone (a provider's day is a read model, `ScheduleIndex`), so the
+baseline no longer keeps the day aggregate it kept beside serviceplan's `ProviderDay`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
+from datetime import datetime
+from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 # Which serviceplan event each bare event stands in for, by the event's class path.
@@ -20,8 +22,6 @@ COUNTERPARTS = {
     "BareVisit.CheckedIn": "Visit.CheckedIn",
     "BareVisit.Started": "Visit.Started",
     "BareVisit.Completed": "Visit.Completed",
-    "BareDay.Opened": "ProviderDay.Opened",
-    "BareDay.VisitAdded": "ProviderDay.VisitAdded",
 }
 
 
@@ -67,26 +67,6 @@ class BareVisit(Aggregate):
         self.status, self.pad, self.completed = "completed", pad, (at, by)
 
 
-class BareDay(Aggregate):
-    """A provider's day as a list of visit ids, like serviceplan's ProviderDay."""
-
-    @staticmethod
-    def create_id(provider: str, day: str, pad: str) -> UUID:  # noqa: ARG004 (eventsourcing passes every argument)
-        """One day per provider and date."""
-        return uuid5(NAMESPACE_URL, f"bare/{provider}/{day}")
-
-    @event("Opened")
-    def __init__(self, provider: str, day: str, pad: str) -> None:
-        self.provider, self.day, self.pad = provider, day, pad
-        self.visit_ids: list[UUID] = []
-
-    @event("VisitAdded")
-    def add_visit(self, visit_id: UUID, pad: str) -> None:
-        """Put a visit on the day."""
-        self.pad = pad
-        self.visit_ids.append(visit_id)
-
-
 class BareClinic(Application[UUID]):
     """The baseline application: load, command, save; one transaction per command."""
 
@@ -106,14 +86,12 @@ class BareClinic(Application[UUID]):
         at: datetime,
         by: str,
     ) -> UUID:
-        """Book an exam and put it on the provider's day, in one transaction."""
+        """Book an exam: one new visit, saved."""
         visit = BareVisit(
             patient_id=patient_id, provider=provider, visit_type="exam", start=start,
             length=length, at=at, by=by, pad=self.pads["Visit.Booked"],
         )  # fmt: skip
-        day = self._day(provider, start.date())
-        day.add_visit(visit.id, self.pads["ProviderDay.VisitAdded"])
-        self.save(visit, day)
+        self.save(visit)
         return visit.id
 
     def check_in(self, visit_id: UUID, at: datetime, by: str) -> None:
@@ -133,11 +111,3 @@ class BareClinic(Application[UUID]):
         visit: BareVisit = self.repository.get(visit_id)
         visit.complete(at, by, self.pads["Visit.Completed"])
         self.save(visit)
-
-    def _day(self, provider: str, day: date) -> BareDay:
-        pad = self.pads["ProviderDay.Opened"]
-        try:
-            found: BareDay = self.repository.get(BareDay.create_id(provider, day.isoformat(), pad))
-        except AggregateNotFoundError:
-            return BareDay(provider, day.isoformat(), pad)
-        return found

@@ -5,6 +5,12 @@ on serviceplan's aggregates and turned into stored events by the application's o
 provider day after that is a copy of one of them with fresh ids, its own provider and its own
 date, bulk inserted through the application's recorder, one transaction per clinic day. Only one
 clinic day is ever held in memory.
+
+A copy swaps every id (a quoted 32-hex string, alone or at the end of a notice key such as
+`"delay-<hex>"`, so each copy's notices have keys of their own), the provider, and the date of
+every day and moment within a week of the template's. A derived id (a notice record's, from its
+key) is swapped like any other, so in a copy it is no longer derived from its key: nothing that
+reads the history derives it again.
 """
 
 from __future__ import annotations
@@ -21,13 +27,15 @@ from eventsourcing.persistence import StoredEvent
 
 from bench.simulate import FIRST_DAY, VISITS_A_DAY, provider_day
 from serviceplan import ServicePlan
-from serviceplan.domain.provider_day import provider_day_id
 
 TEMPLATES = 4
 PLACEHOLDER = "tpl-provider"
-# A stored event names other records by 32-hex ids and days as ISO text, each in quotes.
-_SWAPPED = re.compile(rb'("(?:[0-9a-f]{32}|\d{4}-\d\d-\d\d|' + PLACEHOLDER.encode() + rb"))")
-_ID_LENGTH = 33  # a quote and a UUID's hex
+# A stored event names other records by 32-hex ids (a notice key ends in one), and days and
+# moments as ISO text, each in quotes: the split keeps the opening quote with what it cuts out.
+_SWAPPED = re.compile(
+    rb'("(?:(?:[a-z]+-)*[0-9a-f]{32}|\d{4}-\d\d-\d\d(?=["T])|' + PLACEHOLDER.encode() + rb"))"
+)
+_HEX = 32
 WINDOW = timedelta(days=7)
 """Days this close to the template's are part of its story (the eve, a task's due date)."""
 
@@ -63,17 +71,18 @@ def copy_day(
 ) -> list[StoredEvent]:
     """Return the template's events as `provider`'s own on `day`, with fresh ids throughout."""
     shift = timedelta(days=(day - FIRST_DAY).days)
-    old, new = provider_day_id(PLACEHOLDER, FIRST_DAY).hex, provider_day_id(provider, day).hex
-    swapped = {
-        b'"' + old.encode(): b'"' + new.encode(),
-        b'"' + PLACEHOLDER.encode(): b'"' + provider.encode(),
-    }
+    swapped = {b'"' + PLACEHOLDER.encode(): b'"' + provider.encode()}
+    ids: dict[bytes, bytes] = {}
 
     def swap(text: bytes) -> bytes:
         if text not in swapped:
-            swapped[text] = b'"' + (
-                next(fresh) if len(text) == _ID_LENGTH else _shifted(text, shift)
-            )
+            if len(text) > _HEX:  # an id, or a key ending in one (a day is 11 bytes)
+                old = text[-_HEX:]
+                if old not in ids:
+                    ids[old] = next(fresh)
+                swapped[text] = text[:-_HEX] + ids[old]
+            else:
+                swapped[text] = b'"' + _shifted(text, shift)
         return swapped[text]
 
     return [
@@ -88,7 +97,10 @@ def copy_day(
 
 
 def _shifted(quoted_day: bytes, shift: timedelta) -> bytes:
-    """Move a template day (given with its opening quote) on by `shift`; leave other days be."""
+    """Move a template day (with its opening quote; a moment's date) on by `shift`.
+
+    Days further than `WINDOW` from the template's are left be.
+    """
     day = date.fromisoformat(quoted_day[1:].decode())
     if abs(day - FIRST_DAY) > WINDOW:
         return quoted_day[1:]

@@ -20,6 +20,33 @@ from typing import Any, TypedDict
 KEYS = ("name", "value", "unit", "baseline", "ratio")
 
 
+@dataclass(frozen=True)
+class Sizes:
+    """How much work each workload does."""
+
+    day_visits: int = 300
+    day_providers: int = 10
+    cascade: tuple[int, ...] = (100, 1_000, 10_000)
+    announce_visits: int = 1_000
+    desk_threads: int = 16
+    desk_patients: int = 20
+    rebuild_visits: int = 65_000
+    rebuild_providers: int = 26
+    patient_events: int = 5_000
+    pg_writers: tuple[int, ...] = (1, 4)
+    pg_visits: int = 40
+    pg_providers: int = 5
+    pg_desks: int = 4
+    pg_desk_patients: int = 20
+
+
+QUICK = Sizes(
+    day_visits=6, day_providers=2, cascade=(5, 10, 20), announce_visits=10, desk_threads=4,
+    desk_patients=2, rebuild_visits=60, rebuild_providers=2, patient_events=40,
+    pg_writers=(1, 2), pg_visits=4, pg_providers=2, pg_desks=2, pg_desk_patients=2,
+)  # fmt: skip
+
+
 class Row(TypedDict):
     """One figure: serviceplan's cost, the baseline's cost on the same work, and their ratio."""
 
@@ -40,7 +67,7 @@ def row(
     """
     ratio = None
     if baseline and value:
-        ratio = round(baseline / value if rate else value / baseline, 3)
+        ratio = _round(baseline / value if rate else value / baseline)
     return Row(name=name, value=_round(value), unit=unit, baseline=_maybe(baseline), ratio=ratio)
 
 

@@ -4,6 +4,10 @@ A database of its own for the run (a unique name, dropped afterwards). Each writ
 providers' visits, so writers never contend for the same record, only for the server and the
 events table. The baselines are the same bare eventsourcing application, and raw psycopg inserts
 of serviceplan's own rows into a table of the same shape, one transaction per command.
+
+Then desk concurrency (`bench.desks`) in processes: 4 desks book, owe heads-up notices and check
+in patients of their own at once, each process with its own `ServicePlan`, against one process
+doing all of their work alone.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from bench import desks
 from bench.bare import BareClinic
 from bench.clinic_day import Slot, bare_day, pads_matching, schedule, serviceplan_day, sizes
-from bench.harness import Row, Took, interleaved, row, stopwatch
+from bench.harness import Row, Sizes, Took, interleaved, row, stopwatch
 from bench.raw import params
 from bench.writers import Writers
 from serviceplan import ServicePlan
@@ -86,7 +91,7 @@ def server_version() -> str:
 
 def serviceplan_job(env: dict[str, str], slots: Sequence[Slot], go: Callable[[], object]) -> float:
     """One writer's day through `ServicePlan`."""
-    return serviceplan_day(env, slots, go)[0].wall
+    return serviceplan_day(env, slots, go, index=False).writes.wall
 
 
 def bare_job(
@@ -98,7 +103,8 @@ def bare_job(
 
 def raw_job(database: str, slots: Sequence[Slot], go: Callable[[], object]) -> float:
     """One writer's day as raw inserts of serviceplan's rows (made first, in memory, untimed)."""
-    commands = [[params(s) for s in group] for group in serviceplan_day(memory_store(), slots)[1]]
+    day = serviceplan_day(memory_store(), slots, index=False)
+    commands = [[params(s) for s in group] for group in day.groups]
     with connect(database) as connection:
         go()
         with stopwatch() as took:
@@ -108,28 +114,103 @@ def raw_job(database: str, slots: Sequence[Slot], go: Callable[[], object]) -> f
     return took.wall
 
 
-def rows(writer_counts: Sequence[int], visits: int, providers: int, repeats: int) -> list[Row]:
-    """Return, for each number of writers, serviceplan's cost per visit against the baselines."""
-    pads = pads_matching(sizes(serviceplan_day(memory_store(), schedule(20, 2))[1]))
-    found: list[Row] = []
+def rows(sizes: Sizes, repeats: int) -> list[Row]:
+    """Return the clinic day's rows for each number of writers, then the desks' rows."""
     with scratch_database() as database:
         env = store(database)
+        pads = pads_matching(sizes_of_a_day())
         tables = _create_tables(database, env, pads)
         env = {**env, "CREATE_TABLE": "n"}  # writers find the tables made; none makes them again
-        for count in writer_counts:
-            days = [schedule(visits, providers, prefix=f"w{n}-dr") for n in range(count)]
-            with Writers(count) as writers:
-                side_by_side = SideBySide(writers, days, database, tables)
-                medians = interleaved(
-                    {
-                        "serviceplan": partial(side_by_side.run, serviceplan_job, env),
-                        "bare": partial(side_by_side.run, bare_job, env, pads),
-                        "raw": partial(side_by_side.run, raw_job, database),
-                    },
-                    repeats,
-                )
-            found += _rows(count, medians, visits * count)
+        server = Server(database, env, tables)
+        found = day_rows(sizes, repeats, server, pads)
+        found += desk_rows(sizes, repeats, server)
     return found
+
+
+@dataclass(frozen=True)
+class Server:
+    """The run's database: its name, the writers' settings, and every contender's table."""
+
+    database: str
+    env: dict[str, str]
+    tables: list[str]
+
+    def empty(self) -> None:
+        """Empty every contender's table."""
+        _empty(self.database, self.tables)
+
+
+def sizes_of_a_day() -> dict[str, float]:
+    """Return the mean stored size of each kind of event of a small day, for the padding."""
+    return sizes(serviceplan_day(memory_store(), schedule(20, 2)).groups)
+
+
+def day_rows(sizes: Sizes, repeats: int, server: Server, pads: dict[str, str]) -> list[Row]:
+    """Return, for each number of writers, serviceplan's cost per visit against the baselines."""
+    found: list[Row] = []
+    visits, providers = sizes.pg_visits, sizes.pg_providers
+    for count in sizes.pg_writers:
+        days = [schedule(visits, providers, prefix=f"w{n}-dr") for n in range(count)]
+        with Writers(count) as writers:
+            side_by_side = SideBySide(writers, days, server.database, server.tables)
+            medians = interleaved(
+                {
+                    "serviceplan": partial(side_by_side.run, serviceplan_job, server.env),
+                    "bare": partial(side_by_side.run, bare_job, server.env, pads),
+                    "raw": partial(side_by_side.run, raw_job, server.database),
+                },
+                repeats,
+            )
+        found += _rows(count, medians, visits * count)
+    return found
+
+
+def desk_job(
+    env: dict[str, str], desk: int, patients: int, go: Callable[[], object]
+) -> tuple[float, desks.Tally]:
+    """One process's desks: register patients, wait for the others, then do the desk's work.
+
+    `desk` numbers the first desk; a process alone does the work of several, one after another.
+    """
+    plan = desks.plan_on(env)
+    mine = desks.registered(plan, patients)
+    go()
+    with stopwatch() as took:
+        tally = desks.desk_work(plan, mine, f"desk{desk}-dr")
+    plan.close()
+    return took.wall, tally
+
+
+def alone_job(
+    env: dict[str, str], count: int, patients: int, go: Callable[[], object]
+) -> tuple[float, desks.Tally]:
+    """One process doing the work of `count` desks, each desk's patients in turn."""
+    plan = desks.plan_on(env)
+    mine = [desks.registered(plan, patients) for _ in range(count)]
+    go()
+    tally = desks.Tally()
+    with stopwatch() as took:
+        for n in range(count):
+            tally += desks.desk_work(plan, mine[n], f"desk{n}-dr")
+    plan.close()
+    return took.wall, tally
+
+
+def desk_rows(sizes: Sizes, repeats: int, server: Server) -> list[Row]:
+    """Return the lost races of the desk processes at once, and their rate against one alone."""
+    count, patients = sizes.pg_desks, sizes.pg_desk_patients
+    samples: dict[str, list[tuple[Took, desks.Tally]]] = {"together": [], "alone": []}
+    with Writers(count) as together, Writers(1) as one:
+        for _ in range(repeats):
+            server.empty()
+            done = together.run(desk_job, [(server.env, n, patients) for n in range(count)])
+            samples["together"].append(
+                (Took(wall=max(s for s, _ in done)), sum((t for _, t in done), desks.Tally()))
+            )
+            server.empty()
+            seconds, tally = one.run(alone_job, [(server.env, count, patients)])[0]
+            samples["alone"].append((Took(wall=seconds), tally))
+    return desks.compare(f"desk concurrency, PostgreSQL, {count} processes", samples)
 
 
 @dataclass(frozen=True)

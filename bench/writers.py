@@ -15,8 +15,9 @@ from multiprocessing.synchronize import Barrier
 from types import TracebackType
 from typing import Any, Self
 
-Job = Callable[..., float]
-"""A contender's day: takes its arguments and a `go` callable, returns its timed seconds."""
+Job = Callable[..., Any]
+"""A contender's work: takes its arguments and a `go` callable, returns its timed seconds
+(and whatever else it counted), which must pickle."""
 
 
 def _serve(inbox: Queue[Any], outbox: Queue[Any], barrier: Barrier) -> None:
@@ -44,8 +45,8 @@ class Writers:
         for process in self.processes:
             process.start()
 
-    def run(self, job: Job, args: Sequence[tuple[Any, ...]]) -> list[float]:
-        """Give writer n the job with `args[n]`; return each writer's timed seconds."""
+    def run(self, job: Job, args: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Give writer n the job with `args[n]`; return what each writer's job returned."""
         for inbox, arguments in zip(self.inboxes, args, strict=True):
             inbox.put((job, arguments))
         results = [self.outbox.get() for _ in args]

@@ -20,9 +20,13 @@ from bench import postgres
 SQLITE_WORKLOADS = {
     "day": "clinic day writes, SQLite file",
     "cascade": "delay cascade",
+    "announce": "announce a delay affecting",
+    "desks": "desk concurrency, SQLite file",
     "rebuild": "read-model rebuild",
     "replay": "replay one Patient",
 }
+COUNTS = "errors"
+"""The unit of a row that counts what went wrong: zero is a good value, not a missing one."""
 
 
 def run_quick(tmp_path: Path, workloads: str) -> dict:
@@ -38,7 +42,11 @@ def assert_well_formed(found: dict) -> None:
         assert tuple(each) == KEYS
         assert each["name"]
         assert each["unit"]
-        assert each["value"] > 0
+        if each["unit"] == COUNTS:
+            assert each["value"] >= 0
+            assert each["value"] == int(each["value"])
+        else:
+            assert each["value"] > 0
         assert each["baseline"] is None or each["baseline"] > 0
         if each["baseline"] is None:
             assert each["ratio"] is None
@@ -69,6 +77,43 @@ def test_the_cascade_growth_row_compares_with_linear_growth(tmp_path):
     assert growth["baseline"] == 2
 
 
+def test_the_desks_at_once_lose_no_race_and_are_compared_with_one_writer(tmp_path):
+    found = run_quick(tmp_path, "desks")
+
+    assert_well_formed(found)
+    conflicts, rate = found["rows"]
+    assert conflicts["name"].startswith("desk concurrency, SQLite file, 4 threads on one plan")
+    assert "ConcurrentUpdate errors in 3 runs of 24 commands" in conflicts["name"]
+    assert conflicts["unit"] == COUNTS
+    assert conflicts["value"] == 0
+    assert "vs one writer doing the same work alone" in rate["name"]
+    assert rate["unit"] == "commands/s"
+    assert rate["baseline"] > 0
+
+
+def test_announcing_is_timed_without_its_notices_and_then_the_follower_apart(tmp_path):
+    found = run_quick(tmp_path, "announce")
+
+    assert_well_formed(found)
+    names = [each["name"] for each in found["rows"]]
+    assert names[0] == (
+        "announce a delay affecting 10 visits, SQLite file: record it (inline=False)"
+        " vs announce with its notices owed inline"
+    )
+    assert found["rows"][0]["unit"] == "ms"
+    assert found["rows"][0]["baseline"] is not None
+    assert any("until every notice is owed by the follower" in name for name in names)
+
+
+def test_the_clinic_day_times_the_schedule_index_beside_the_writes(tmp_path):
+    found = run_quick(tmp_path, "day")
+
+    assert_well_formed(found)
+    index = found["rows"][-1]
+    assert "schedule index catching up with the day afterwards" in index["name"]
+    assert index["baseline"] == found["rows"][0]["value"]
+
+
 def test_a_rate_row_reads_as_a_cost_ratio_like_every_other_row():
     assert row("faster", 200.0, "events/s", 100.0, rate=True)["ratio"] == 0.5
     assert row("slower", 3.0, "ms", 2.0)["ratio"] == 1.5
@@ -94,6 +139,9 @@ def test_the_postgres_workload_runs_and_drops_its_database(tmp_path):
     names = [each["name"] for each in found["rows"]]
     assert any("PostgreSQL, 1 writer:" in name for name in names)
     assert any("PostgreSQL, 2 writers:" in name for name in names)
+    conflicts = next(r for r in found["rows"] if "PostgreSQL, 2 processes: Concurrent" in r["name"])
+    assert conflicts["value"] == 0
+    assert any("PostgreSQL, 2 processes: commands per second" in name for name in names)
     with postgres.connect("postgres") as connection:
         left = connection.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s",

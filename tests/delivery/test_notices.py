@@ -19,6 +19,7 @@ from serviceplan import (
     Staff,
     notice_key,
 )
+from serviceplan.app import notice_index
 from serviceplan.errors import (
     InvalidInput,
     NotAllowedNow,
@@ -192,3 +193,26 @@ def test_every_outcome_names_its_actor(plan, patient, desk):
     key = plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=desk)
     with pytest.raises(InvalidInput):
         plan.get_notice(key).record_failure("gw", "e", plan.clock(), Staff)
+
+
+def test_the_latest_estimate_of_many_visits_is_told_in_one_question(
+    plan, patient, desk, at, monkeypatch
+):
+    monkeypatch.setattr(notice_index, "CHUNK", 2)  # three chunks for five visits
+    visits = [
+        plan.book_visit(patient, provider="dr-patel", visit_type="exam", start=at(13 + n), by=desk)
+        for n in range(5)
+    ]
+    for n, when in [(0, at(15)), (2, at(16, 40)), (0, at(15, 30)), (1, at(15, 10)), (3, at(17))]:
+        plan.request_notice(patient, kind=NoticeKind.DELAY, visit_id=visits[n], when=when, by=desk)
+    plan.request_notice(patient, kind=NoticeKind.HEADS_UP, visit_id=visits[4], by=desk)
+
+    told = plan.notice_index.last_told_of(visits)
+
+    assert told == {
+        visits[0]: at(15, 30),
+        visits[1]: at(15, 10),
+        visits[2]: at(16, 40),
+        visits[3]: at(17),
+    }
+    assert [plan.notice_index.last_told(v) for v in visits] == [*told.values(), None]

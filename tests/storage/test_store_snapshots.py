@@ -73,6 +73,36 @@ def test_only_patients_and_notice_days_are_snapshotted(
     assert snapshot_versions(plan, visit) == []
 
 
+def test_a_visit_loads_from_its_events_even_beside_a_snapshot_taken_by_hand(
+    store: dict[str, str], clock: FixedClock, contact: ContactPoints, desk: Staff
+) -> None:
+    plan = ServicePlan({**store, SNAPSHOT_ENV: "1"}, clock=clock)
+    pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
+    visit = plan.book_visit(
+        pid, provider="dr-patel", visit_type="exam", start=clock.advance(60), length=20, by=desk
+    )
+    plan.take_snapshot(visit)
+    plan.check_in(visit, by=desk)
+    asked: list[UUID] = []
+    assert plan.snapshots is not None
+    reads = plan.snapshots.get
+
+    def counted(originator_id: UUID, **options: object) -> object:
+        asked.append(originator_id)
+        return reads(originator_id, **options)
+
+    plan.snapshots.get = counted
+
+    loaded = plan.get_visit(visit)
+    patient = plan.get_patient(pid)
+
+    assert vars(loaded) == vars(project_aggregate(None, plan.events.get(visit)))
+    assert loaded.version == 2
+    assert asked == [pid]
+    assert patient.version == 1
+    plan.close()
+
+
 def test_an_interval_of_zero_turns_snapshots_off(store: dict[str, str]) -> None:
     plan = ServicePlan({**store, SNAPSHOT_ENV: "0"})
     assert plan.snapshots is None

@@ -18,6 +18,7 @@ from eventsourcing.utils import Environment, resolve_topic
 
 from serviceplan.app.clock import Clock, system_clock
 from serviceplan.domain import checks
+from serviceplan.domain.notice_day import NoticeDay
 from serviceplan.domain.patient import Patient
 from serviceplan.errors import InvalidInput, NotFound
 from serviceplan.store.bulk import events_of
@@ -26,6 +27,8 @@ from serviceplan.store.snapshots import snapshot_interval
 from serviceplan.store.transcodings import ExactJSONTranscoder, all_transcodings
 
 A = TypeVar("A", bound=Aggregate)
+SNAPSHOTTED: tuple[type[Aggregate], ...] = (Patient, NoticeDay)
+"""The aggregates serviceplan snapshots (patients), or snapshotted once (version 0.1's days)."""
 
 
 class Base(Application[UUID]):
@@ -77,13 +80,20 @@ class Base(Application[UUID]):
     def load(self, cls: type[A], aggregate_id: object, missing: type[NotFound]) -> A:
         """Return the aggregate of type `cls`, or raise `missing` with the id."""
         checked = checked_id(aggregate_id, missing)
-        found = self.find(checked)
+        found = self.find(checked, snapshots=snapshotted(cls))
         if not isinstance(found, cls):
             raise missing(checked)
         return found
 
-    def find(self, aggregate_id: UUID) -> object | None:
-        """Return the aggregate with this id, whatever its type, or None if there is none."""
+    def find(self, aggregate_id: UUID, *, snapshots: bool = True) -> object | None:
+        """Return the aggregate with this id, whatever its type, or None if there is none.
+
+        With `snapshots=False` the snapshot store is not asked (one query fewer) and every event
+        is replayed: a snapshot is a cache of the same events, so the aggregate is the same.
+        """
+        if not snapshots and self.repository.cache is None:
+            replayed: object = replay(None, self.events.get(aggregate_id))
+            return replayed
         try:
             found: object = self.repository.get(aggregate_id, projector_func=replay)
         except AggregateNotFoundError:
@@ -136,6 +146,14 @@ class Base(Application[UUID]):
     def event_count(self) -> int:
         """How many events the store holds (the position of the last one)."""
         return self.recorder.max_notification_id() or 0
+
+
+def snapshotted(cls: type[Aggregate]) -> bool:
+    """Say whether an aggregate of type `cls` may have been snapshotted by serviceplan.
+
+    Loading any other kind (a visit, a delay, a notice's record) skips the snapshot store.
+    """
+    return any(issubclass(kind, cls) or issubclass(cls, kind) for kind in SNAPSHOTTED)
 
 
 def checked_id(aggregate_id: object, missing: type[NotFound]) -> UUID:

@@ -134,11 +134,12 @@ class DelayDesk(Desk):
         arrived = self.plan.schedule.arrived([s.visit_id for s in slips])
         ids = list(dict.fromkeys(s.patient_id for s in slips))
         patients = dict(zip(ids, self.plan.load_many(Patient, ids, PatientNotFound), strict=True))
+        last_told = self.plan.notice_index.last_told_of([s.visit_id for s in slips])
         waiting: list[DeskCall] = []
         to_call: list[DeskCall] = []
         for slip in slips:
             phone = patients[slip.patient_id].contact.phone
-            told = self.plan.notice_index.last_told(slip.visit_id)
+            told = last_told.get(slip.visit_id)
             line = DeskCall(
                 slip.visit_id, slip.patient_id, slip.booked_start, slip.projected_start,
                 phone.e164 if phone else None, told == slip.projected_start,

@@ -43,6 +43,10 @@ class Policy:
         self.plan = plan
         self.position_name = f"{plan.name}.{self.name}"
         self.topics = frozenset(get_topic(cls) for cls in self.follows)
+        self.scanned = 0
+        """How far this process has read the log and found nothing more to act on (not kept:
+        the position is only saved with what the policy records, so without this a policy whose
+        events are rare would read the log again from its last one at every catch-up)."""
 
     @property
     def position(self) -> int:
@@ -51,10 +55,12 @@ class Policy:
 
     def catch_up(self, now: datetime) -> int:
         """Act on every event of the policy's topics recorded since its position."""
+        last = self.plan.recorder.max_notification_id() or 0
         acted = 0
-        for notification in self._new(self.position):
+        for notification in self._new(max(self.position, self.scanned)):
             self._act_once(notification, now)
             acted += 1
+        self.scanned = max(self.scanned, last)  # every event up to `last` was acted on
         return acted
 
     def act(self, event: Any, now: datetime) -> list[Any]:  # noqa: ANN401 (an event of `follows`)

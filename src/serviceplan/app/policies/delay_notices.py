@@ -47,7 +47,12 @@ class DelayNotices(Policy):
         delay = self.plan.load(Delay, event.originator_id, DelayNotFound)
         estimates = self._estimates(delay.id, event.impact)
         material = timedelta(minutes=self.plan.settings.material_slip_minutes)
-        news = [e for e in estimates if abs(e.projected_start - self._told(e)) >= material]
+        told = self.plan.notice_index.last_told_of([e.visit_id for e in estimates])
+        news = [
+            e
+            for e in estimates
+            if abs(e.projected_start - (told.get(e.visit_id) or e.booked_start)) >= material
+        ]
         if not news:
             return []
         ids = list(dict.fromkeys(e.patient_id for e in news))
@@ -78,10 +83,6 @@ class DelayNotices(Policy):
         schedule = self.plan.schedule
         waiting = schedule.pending(list(found)) - schedule.arrived(list(found))
         return [e for e in found.values() if e.visit_id in waiting]
-
-    def _told(self, estimate: Estimate) -> datetime:
-        """Return the start the patient was last told (their booking if never told)."""
-        return self.plan.notice_index.last_told(estimate.visit_id) or estimate.booked_start
 
     @staticmethod
     def _notice(patient: Patient, estimate: Estimate, revision: int, delay_id: UUID) -> Notice:
