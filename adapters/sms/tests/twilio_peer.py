@@ -21,6 +21,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import attrs
 
+from serviceplan.plugins import Envelope
+
 ACCOUNT = "AC" + "0" * 31 + "1"
 TOKEN = "test-auth-token"  # noqa: S105 (a made-up token for a server in the test)
 CLINIC_NUMBER = "+15555550199"
@@ -58,7 +60,21 @@ class FakeTwilio:
         self.posted: list[Posted] = []
         self.sent: list[dict[str, str]] = []
         self.unsubscribed: set[str] = set()
+        self.refusing = False
         self.base_url = ""
+
+    def probe(self, envelope: Envelope) -> int:
+        """How many messages with `envelope`'s number and text were created (repeats too)."""
+        return sum(1 for m in self.sent if (m["To"], m["Body"]) == (envelope.to, envelope.text))
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        """Refuse every message (503) for the length of a block."""
+        self.refusing = True
+        try:
+            yield
+        finally:
+            self.refusing = False
 
     def answer(self, posted: Posted) -> Answer:
         """Answer one request as Twilio would (after any scripted answers)."""
@@ -68,8 +84,8 @@ class FakeTwilio:
             return error(404, 20404, "The requested resource was not found")
         if posted.authorization != expected:
             return error(401, 20003, "Authenticate")
-        if self.script:
-            return self.script.popleft()
+        if self.script or self.refusing:  # scripted answers first; an outage refuses the rest
+            return self.script.popleft() if self.script else error(503, 20503, "Unavailable")
         to = posted.form.get("To", "")
         if to in self.unsubscribed:
             return error(400, 21610, f"Attempt to send to unsubscribed recipient {to}")

@@ -32,12 +32,28 @@ class Received:
 
 
 class Inbox:
-    """The server's handler: accepts every message and keeps it."""
+    """The server's handler: accepts every message and keeps it (or, in an outage, refuses it)."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.refusing = False
+
+    def probe(self, message_id: str) -> int:
+        """How many messages with `message_id` arrived (repeats too)."""
+        return sum(1 for r in self.received if r.message["Message-ID"] == message_id)
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        """Refuse every message (451, try later) for the length of a block."""
+        self.refusing = True
+        try:
+            yield
+        finally:
+            self.refusing = False
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        if self.refusing:
+            return "451 4.3.0 Try again later"
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.received.append(

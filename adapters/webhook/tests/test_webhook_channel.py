@@ -33,6 +33,14 @@ class TestWebhookChannelContract(ChannelContract):
     def plugin(self, hook_settings):
         return WebhookChannel(hook_settings)
 
+    @pytest.fixture
+    def probe(self, receiver):
+        return receiver.probe
+
+    @pytest.fixture
+    def outage(self, receiver):
+        return receiver.outage
+
 
 def test_the_worker_posts_the_notice_signed_and_once(plan, desk, patient, receiver, hook_settings):
     plan.plugins.register(WebhookChannel(hook_settings), "webhook")

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from serviceplan.plugins import Envelope
 from serviceplan_webhook import WebhookRejected, verify
 
 SECRET = "a-shared-secret-of-some-length"  # noqa: S105 (made up for the test)
@@ -29,6 +30,10 @@ class Receiver:
         self.rejected: list[str] = []
         self.script: deque[tuple[int, dict[str, str]]] = deque()
         self.ids: dict[str, str] = {}
+        self.arrivals: list[str] = []
+        """The key of every genuine notice that arrived, repeats too."""
+        self.refusing = False
+        """An outage: every POST is answered 503 before anything is taken."""
         self.posts = 0
         self.url = ""
 
@@ -38,11 +43,14 @@ class Receiver:
         if self.script:
             status, extra = self.script.popleft()
             return status, extra, b""
+        if self.refusing:
+            return 503, {}, b""
         try:
             notice = verify(self.secret, body, headers)
         except WebhookRejected as refused:
             self.rejected.append(type(refused).__name__)
             return 401, {}, b""
+        self.arrivals.append(notice["key"])
         if notice["key"] not in self.ids:
             self.accepted.append(notice)
             self.headers.append(headers)
@@ -52,6 +60,19 @@ class Receiver:
             {"Content-Type": "application/json"},
             json.dumps({"id": self.ids[notice["key"]]}).encode(),
         )
+
+    def probe(self, envelope: Envelope) -> int:
+        """How many genuine POSTs of `envelope`'s notice arrived (the contract kit's probe)."""
+        return self.arrivals.count(envelope.key)
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        """Refuse every POST (503) for the length of a block."""
+        self.refusing = True
+        try:
+            yield
+        finally:
+            self.refusing = False
 
 
 class _Handler(BaseHTTPRequestHandler):
