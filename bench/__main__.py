@@ -16,12 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import cascade, day_writes, generate, postgres, rebuild, replay
+from bench import cascade, day_writes, delivery, generate, postgres, rebuild, replay
 from bench.harness import Row, machine, say, table, write
 from serviceplan import ServicePlan
 from serviceplan.store.config import sqlite_store
 
-WORKLOADS = ("day", "cascade", "rebuild", "replay", "postgres")
+WORKLOADS = ("day", "cascade", "rebuild", "replay", "postgres", "delivery")
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -88,7 +88,7 @@ def _timed(name: str, run: Callable[[], list[Row]]) -> list[Row]:
     return found
 
 
-def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, Any]) -> list[Row]:
+def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, Any]) -> list[Row]:  # noqa: PLR0911 (one return per workload)
     if name == "day":
         return day_writes.rows(scratch, sizes.day_visits, sizes.day_providers, repeats)
     if name == "cascade":
@@ -105,6 +105,8 @@ def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, A
             say("postgres: the server is unreachable; skipped")
             return []
         return postgres.rows(sizes.pg_writers, sizes.pg_visits, sizes.pg_providers, repeats)
+    if name == "delivery":
+        return delivery.rows(scratch, sizes.day_visits, repeats)  # a notice per visit of the day
     raise SystemExit(f"unknown workload {name!r}; choose from {', '.join(WORKLOADS)}")
 
 
