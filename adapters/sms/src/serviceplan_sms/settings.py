@@ -8,7 +8,7 @@
 | `SERVICEPLAN_SMS_MESSAGING_SERVICE` | ...a Messaging Service SID that picks the number |
 | `SERVICEPLAN_SMS_BASE_URL` | the API's address (default `https://api.twilio.com`) |
 | `SERVICEPLAN_SMS_INBOUND_URL` | the public URL Twilio posts replies to (checks their signature) |
-| `SERVICEPLAN_SMS_RECEIPTS` | a SQLite file remembering what was sent, across restarts |
+| `SERVICEPLAN_SMS_RECEIPTS` | a SQLite file remembering what was sent and what is in flight |
 | `SERVICEPLAN_SMS_TIMEOUT` | seconds to wait for one answer (default 5) |
 | `SERVICEPLAN_SMS_TRIES` | tries within one delivery when Twilio is busy or failing (default 3) |
 | `SERVICEPLAN_SMS_STOP_REPLY` | the one text confirming a STOP (default: none; Twilio's own may) |
