@@ -16,12 +16,22 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import announce, cascade, day_writes, desks, generate, postgres, rebuild, replay
+from bench import (
+    announce,
+    cascade,
+    day_writes,
+    delivery,
+    desks,
+    generate,
+    postgres,
+    rebuild,
+    replay,
+)  # fmt: skip
 from bench.harness import QUICK, Row, Sizes, machine, say, table, write
 from serviceplan import ServicePlan
 from serviceplan.store.config import sqlite_store
 
-WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres")
+WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres", "delivery")
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -85,6 +95,8 @@ def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, A
         "announce": lambda: announce.rows(scratch, sizes.announce_visits, repeats),
         "desks": lambda: desks.rows(scratch, sizes.desk_threads, sizes.desk_patients, repeats),
         "replay": lambda: replay.rows(scratch, sizes.patient_events, repeats),
+        # a notice per visit of the day
+        "delivery": lambda: delivery.rows(scratch, sizes.day_visits, repeats),
     }
     if name not in workloads:
         raise SystemExit(f"unknown workload {name!r}; choose from {', '.join(WORKLOADS)}")

@@ -114,6 +114,15 @@ def test_the_clinic_day_times_the_schedule_index_beside_the_writes(tmp_path):
     assert index["baseline"] == found["rows"][0]["value"]
 
 
+def test_the_delivery_workload_writes_a_rate_row_for_one_and_two_workers(tmp_path):
+    found = run_quick(tmp_path, "delivery")
+
+    assert_well_formed(found)
+    names = [each["name"] for each in found["rows"]]
+    assert [name.split(",")[1].strip() for name in names] == ["1 worker", "2 workers"]
+    assert all(each["unit"] == "notices/s" for each in found["rows"])
+
+
 def test_a_rate_row_reads_as_a_cost_ratio_like_every_other_row():
     assert row("faster", 200.0, "events/s", 100.0, rate=True)["ratio"] == 0.5
     assert row("slower", 3.0, "ms", 2.0)["ratio"] == 1.5

@@ -77,6 +77,7 @@ def test_sixteen_desks_on_one_sqlite_plan_book_and_owe_notices_without_a_collisi
 
 @pytest.mark.postgres
 def test_four_desks_in_processes_of_their_own_on_postgres_never_collide(postgres_database):
+    postgres_database.empty()  # the session's database: start from no other test's visits
     store = postgres_database.store()
     ServicePlan(store, settings=Settings(timezone=CLINIC_ZONE), entry_points=False).close()
     env = {**os.environ, **store, "CREATE_TABLE": "n", "CLINIC_ZONE": str(CLINIC_ZONE),

@@ -22,6 +22,7 @@ from serviceplan import (
     NoticeRecord,
     NoticeStatus,
     PhoneNumber,
+    Receipt,
     ServicePlan,
     Settings,
     hookimpl,
@@ -151,6 +152,41 @@ def test_after_an_error_the_next_channel_is_tried_but_never_after_a_time_out(
     assert worker.run_once(record.due) == Tally(delivered=1)
     assert plan.get_notice(second).receipt.via == "main-sms"
     assert backup.calls == [first]
+
+
+class Crash(BaseException):
+    """Not an `Exception`: nothing in the worker catches it, as nothing survives a kill."""
+
+
+class CrashingGateway(Gateway):
+    """Sends, then dies before answering once; its look-up cannot reach the peer's history."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crashed = False
+
+    def after_sending(self, key: str) -> None:  # noqa: ARG002
+        if not self.crashed:
+            self.crashed = True
+            raise Crash
+
+    @hookimpl
+    def serviceplan_look_up_notice(self, key: str) -> Receipt | None:  # noqa: ARG002
+        raise ConnectionError("the message history is unreachable")
+
+
+def test_a_look_up_that_fails_sends_again_marked_maybe_twice(plan, patient, desk, worker, at):
+    """A peer that cannot say is one that cannot look up: the pass goes on, the record says so."""
+    gateway = CrashingGateway()
+    plan.plugins.register(gateway, "crashing-sms")
+    key = plan.request_notice(patient, kind=NoticeKind.DELAY, when=at(14, 45), by=desk)
+    with pytest.raises(Crash):
+        worker.run_once()
+    assert plan.get_notice(key).in_doubt
+    assert worker.run_once() == Tally(delivered=1)
+    record = plan.get_notice(key)
+    assert (record.status, record.maybe_twice) == (NoticeStatus.DELIVERED, True)
+    assert gateway.calls == [key, key]
 
 
 def test_a_configured_order_decides_which_channel_goes_first(plan, patient, desk, at):

@@ -54,6 +54,11 @@ class TestConsoleChannel(ChannelContract):
     def plugin(self):
         return ConsoleChannel()
 
+    @pytest.fixture
+    def probe(self, plugin):
+        """The console's peer is its outbox."""
+        return lambda envelope: sum(1 for sent in plugin.outbox if sent.key == envelope.key)
+
 
 class TestTemplateWeek(SchedulerContract):
     @pytest.fixture

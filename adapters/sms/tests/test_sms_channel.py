@@ -24,8 +24,16 @@ from twilio_peer import error
 
 class TestSmsChannelContract(ChannelContract):
     @pytest.fixture
-    def plugin(self, sms_settings):
-        return SmsChannel(sms_settings)
+    def plugin(self, sms_settings, waits):
+        return SmsChannel(sms_settings, sleep=waits.append)
+
+    @pytest.fixture
+    def probe(self, twilio):
+        return twilio.probe
+
+    @pytest.fixture
+    def outage(self, twilio):
+        return twilio.outage
 
 
 def test_a_key_is_texted_once(twilio, sms_settings):

@@ -1,4 +1,5 @@
-"""Replies from patients' phones: STOP is honoured at once, START undoes it, others are ignored."""
+"""Replies from patients' phones: STOP (every form the FCC's 2025 rule names) revokes texts and
+calls at once and is never lost; START gives texts back; other replies are left alone."""
 
 from __future__ import annotations
 
@@ -55,9 +56,9 @@ def test_a_stop_over_http_opts_the_patient_out_at_once(plan, patient, inbound):
     before = plan.event_count
     status, answer = post(inbound, "STOP")
     assert (status, answer) == (200, b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>')
-    assert Channel.SMS in plan.get_patient(patient).opted_out
+    assert {Channel.SMS, Channel.VOICE} <= plan.get_patient(patient).opted_out
     assert not plan.get_patient(patient).can_reach(Channel.SMS)
-    assert plan.event_count == before + 1
+    assert plan.event_count == before + 2  # texts and calls
     with pytest.raises(NoticeRefused):
         plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=INBOUND)
 
@@ -83,12 +84,33 @@ def test_only_a_post_is_heard(inbound):
     assert refused.value.code == 405
 
 
-@pytest.mark.parametrize("word", sorted(STOP_WORDS))
-def test_every_stop_word_opts_out(plan, patient, word):
-    handled = StopReplies(plan).handle(PHONE, f"  {word.lower()}. ")
+FCC_WORDS = ("stop", "quit", "end", "revoke", "opt out", "cancel", "unsubscribe")
+"""The replies 47 CFR 64.1200(a)(10) names, in force since 11 April 2025."""
+
+
+def forms(word: str) -> list[str]:
+    """A word as patients type it: any case, any spacing, any punctuation around and inside."""
+    return [
+        word, word.upper(), word.title(), f"  {word}. ", f"{word.upper()}!!", f'"{word}"',
+        word.replace(" ", "-"), word.replace(" ", ""), word.replace(" ", "  ").upper(),
+        f"{word}\n", " ".join(word), f"({word})",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("body", [form for word in FCC_WORDS for form in forms(word)])
+def test_every_form_of_every_revoking_reply_stops_texts_and_calls(plan, desk, patient, body):
+    plan.give_consent(patient, Channel.VOICE, by=desk)
+    handled = StopReplies(plan).handle(PHONE, body)
     assert handled.reply is Reply.STOP
     assert handled.patients == (patient,)
-    assert Channel.SMS in plan.get_patient(patient).opted_out
+    record = plan.get_patient(patient)
+    assert {Channel.SMS, Channel.VOICE} <= record.opted_out
+    assert not record.can_reach(Channel.SMS)
+    assert not record.can_reach(Channel.VOICE)
+
+
+def test_the_rules_words_and_the_carriers_stopall_are_the_stop_words():
+    assert {w.casefold() for w in STOP_WORDS} == {*FCC_WORDS, "stopall"}
 
 
 @pytest.mark.parametrize("word", sorted(START_WORDS))
@@ -106,11 +128,12 @@ def test_start_without_a_stop_and_a_second_stop_record_nothing(plan):
     assert replies.handle(PHONE, "START").patients == ()
     replies.handle(PHONE, "STOP")
     assert replies.handle(PHONE, "STOP").patients == ()
-    assert plan.event_count == before + 1
+    assert plan.event_count == before + 2  # texts and calls, once
 
 
 @pytest.mark.parametrize(
-    "body", ["Can I come at 3 instead?", "please stop by later", "", "STOP IT"]
+    "body",
+    ["Can I come at 3 instead?", "please stop by later", "", "STOP IT", "The end.", "stop2", "?"],
 )
 @pytest.mark.usefixtures("patient")
 def test_other_replies_are_left_alone(plan, body):
@@ -133,7 +156,9 @@ def test_a_stop_speaks_for_every_patient_who_gave_the_number(plan, desk, patient
     )
     plan.give_consent(child, Channel.SMS, by=desk)
     assert set(StopReplies(plan).handle(PHONE, "STOP").patients) == {patient, child}
-    assert all(Channel.SMS in plan.get_patient(p).opted_out for p in (patient, child))
+    assert all(
+        {Channel.SMS, Channel.VOICE} <= plan.get_patient(p).opted_out for p in (patient, child)
+    )
 
 
 def test_the_phone_book_follows_contact_changes(plan, desk, patient):
@@ -147,10 +172,13 @@ def test_the_phone_book_follows_contact_changes(plan, desk, patient):
 
 def test_the_opt_out_names_the_inbound_line_as_its_actor(plan, patient):
     StopReplies(plan).handle(PHONE, "STOP")
-    notification = plan.recorder.select_notifications(plan.event_count, 1)[0]
-    event = plan.mapper.to_domain_event(notification)
-    assert type(event).__name__ == "OptedOut"
-    assert (event.originator_id, event.by) == (patient, INBOUND)
+    notifications = plan.recorder.select_notifications(plan.event_count - 1, 2)
+    events = [plan.mapper.to_domain_event(n) for n in notifications]
+    assert [type(e).__name__ for e in events] == ["OptedOut", "OptedOut"]
+    assert {(e.originator_id, e.by, e.channel) for e in events} == {
+        (patient, INBOUND, Channel.SMS),
+        (patient, INBOUND, Channel.VOICE),
+    }
     assert INBOUND.role == "system"
 
 

@@ -1,13 +1,17 @@
 """A real SMTP server on loopback (aiosmtpd), in the three modes a clinic's server may speak.
 
 It keeps every message it accepts, parsed, with how it came: over TLS or not, logged in or not.
+Its mailbox shows a message once per Message-ID, as many mail stores do. Made to misbehave, it
+can take a message and then lose its answer (a seeded share: the connection closes before the
+250), and a test can act the moment a message is taken (to kill the worker that sent it).
 """
 
 from __future__ import annotations
 
+import random
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -32,12 +36,40 @@ class Received:
 
 
 class Inbox:
-    """The server's handler: accepts every message and keeps it."""
+    """The server's handler: accepts every message and keeps it (or, in an outage, refuses it)."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.refusing = False
+        self.losing: tuple[random.Random, float] | None = None
+        self.lost = 0
+        self.on_accept: Callable[[str], None] | None = None
+
+    def lose_answers(self, seed: int, rate: float) -> None:
+        """From now on, take a message and then drop the connection for a `rate` share of them."""
+        self.losing = (random.Random(seed), rate)  # noqa: S311 (a seeded test, not a secret)
+
+    @property
+    def shown(self) -> list[str]:
+        """The Message-IDs a mailbox that collapses repeats shows, in order of arrival."""
+        return list(dict.fromkeys(str(r.message["Message-ID"]) for r in self.received))
+
+    def probe(self, message_id: str) -> int:
+        """How many messages with `message_id` arrived (repeats too)."""
+        return sum(1 for r in self.received if r.message["Message-ID"] == message_id)
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        """Refuse every message (451, try later) for the length of a block."""
+        self.refusing = True
+        try:
+            yield
+        finally:
+            self.refusing = False
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        if self.refusing:
+            return "451 4.3.0 Try again later"
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.received.append(
@@ -49,6 +81,11 @@ class Inbox:
                 logged_in=bool(session.authenticated),
             )
         )
+        if self.on_accept is not None:
+            self.on_accept(str(message["Message-ID"]))
+        if self.losing is not None and self.losing[0].random() < self.losing[1]:
+            self.lost += 1
+            server.transport.close()  # taken, but the sender never hears so
         return "250 OK"
 
 

@@ -24,7 +24,15 @@ from serviceplan.errors import InvalidInput, NoticeRefused
 from serviceplan.plugins import Envelope
 from serviceplan.testing.contracts import ChannelContract
 from serviceplan.testing.contracts.channel import envelope
-from serviceplan_webhook import KEY, WebhookChannel, WebhookNotSent, WebhookSettings
+from serviceplan_webhook import (
+    KEY,
+    WEBHOOK_ID,
+    LookUpOff,
+    WebhookChannel,
+    WebhookNotSent,
+    WebhookSettings,
+    webhook_id,
+)
 from webhook_peer import SECRET
 
 
@@ -32,6 +40,14 @@ class TestWebhookChannelContract(ChannelContract):
     @pytest.fixture
     def plugin(self, hook_settings):
         return WebhookChannel(hook_settings)
+
+    @pytest.fixture
+    def probe(self, receiver):
+        return receiver.probe
+
+    @pytest.fixture
+    def outage(self, receiver):
+        return receiver.outage
 
 
 def test_the_worker_posts_the_notice_signed_and_once(plan, desk, patient, receiver, hook_settings):
@@ -47,9 +63,10 @@ def test_the_worker_posts_the_notice_signed_and_once(plan, desk, patient, receiv
     DeliveryWorker(plan).run_once()
     plan.plugins.deliver_notice("webhook", _envelope(plan, patient, key, visit))
 
-    assert receiver.posts == 1
+    assert receiver.posts == 1  # the channel knew the key: nothing posted the second time
     [notice] = receiver.accepted
-    assert receiver.headers[0][KEY] == key
+    assert receiver.headers[0][WEBHOOK_ID] == webhook_id(key)
+    assert receiver.headers[0][KEY.lower()] == key  # deprecated, sent for one more release
     assert notice["key"] == key
     assert (notice["kind"], notice["channel"]) == ("heads-up", "portal")
     assert notice["patient_id"] == str(patient)
@@ -81,6 +98,35 @@ def test_a_receiver_that_fails_is_a_failure_the_worker_retries(
         )
     ]
     assert failure.error == "WebhookNotSent: the receiver answered HTTP 500"
+
+
+def test_every_try_of_a_notice_carries_the_same_webhook_id(receiver, hook_settings):
+    receiver.script.append((500, {}))
+    channel = WebhookChannel(hook_settings)
+    with pytest.raises(WebhookNotSent, match="HTTP 500"):
+        channel.serviceplan_deliver_notice(envelope(Channel.PORTAL, "k-1"), "k-1")
+    channel.serviceplan_deliver_notice(envelope(Channel.PORTAL, "k-1"), "k-1")
+    assert receiver.arrived_ids == {"k-1": [webhook_id("k-1")]}
+    assert receiver.posts == 2
+
+
+def test_a_look_up_asks_the_receiver_and_only_when_turned_on(receiver, hook_settings):
+    sent = WebhookChannel(hook_settings)
+    receipt = sent.serviceplan_deliver_notice(envelope(Channel.PORTAL, "k-1"), "k-1")
+    assert sent.serviceplan_look_up_notice("k-1") == receipt  # its own memory first
+    fresh = WebhookChannel(attrs.evolve(hook_settings, look_up=True))  # a restart, no memory
+    assert fresh.serviceplan_look_up_notice("k-1") == receipt
+    assert fresh.serviceplan_look_up_notice("k-2") is None
+    assert receiver.look_ups == [webhook_id("k-1"), webhook_id("k-2")]
+    with pytest.raises(LookUpOff):
+        WebhookChannel(hook_settings).serviceplan_look_up_notice("k-1")
+
+
+def test_a_look_up_the_receiver_cannot_answer_raises(receiver, hook_settings):
+    channel = WebhookChannel(attrs.evolve(hook_settings, look_up=True))
+    receiver.secret = "another-secret-of-some-length"  # noqa: S105 (it answers 401)
+    with pytest.raises(WebhookNotSent, match="HTTP 401 to a look-up"):
+        channel.serviceplan_look_up_notice("k-1")
 
 
 def test_a_receiver_refusing_the_signature_gets_nothing_recorded(receiver, hook_settings):
@@ -139,6 +185,8 @@ def test_only_its_channels_are_taken(receiver, hook_settings):
         ("http://portal.clinic.example/hooks", SECRET),
         ("ftp://127.0.0.1/hooks", SECRET),
         ("https://portal.clinic.example/hooks", "short"),
+        ("https://portal.clinic.example/hooks", "whsec_c2hvcnQ="),
+        ("https://portal.clinic.example/hooks", "whsec_not base64!"),
     ],
 )
 def test_plain_http_off_loopback_and_a_short_secret_are_refused(url, secret):
@@ -155,6 +203,8 @@ def test_settings_come_from_the_environment():
     settings = WebhookSettings.from_env(env)
     assert settings is not None
     assert settings.channels == {Channel.PORTAL, Channel.EMAIL}
+    assert not settings.look_up
+    assert WebhookSettings.from_env({**env, "SERVICEPLAN_WEBHOOK_LOOK_UP": "1"}).look_up
     assert SECRET not in repr(settings)
     assert WebhookSettings.from_env({}) is None
     with pytest.raises(InvalidInput, match="CHANNELS"):

@@ -168,14 +168,21 @@ class Attempt:
     def _doubt(self, record: NoticeRecord, name: str, now: datetime) -> Doubt:
         """Settle a try of unknown outcome: look the key up at the peer, if the channel can.
 
-        A receipt found is recorded as the delivery; the record then is no longer owed.
+        A receipt found is recorded as the delivery; the record then is no longer owed. A look-up
+        that raises (the peer's history unreachable, look-ups turned off) cannot tell: the notice
+        is sent again and marked maybe twice, and the pass goes on.
         """
         if not record.in_doubt:
             return Doubt.NONE
         if not self.plan.plugins.can_look_up(name):
             log.warning("notice %s: sent again on %s, which cannot look it up", record.key, name)
             return Doubt.UNKNOWN
-        found = self.plan.plugins.look_up_notice(name, record.key)
+        try:
+            found = self.plan.plugins.look_up_notice(name, record.key)
+        except Exception as error:  # noqa: BLE001 (the peer cannot tell now: as if it never could)
+            kind = type(error).__name__
+            log.warning("notice %s: %s could not look it up (%s)", record.key, name, kind)
+            return Doubt.UNKNOWN
         if found is not None:
             self.record_receipt(record, found, now)
             return Doubt.NONE

@@ -46,7 +46,7 @@ def serviceplan_deliver_notice(envelope: Envelope, key: str) -> Receipt:
 
 @hookspec
 def serviceplan_look_up_notice(key: str) -> Receipt | None:
-    """Ask the peer whether it got the notice with `key`: its receipt if it did, else None."""
+    """Ask the peer whether it got the notice `key`: its receipt, None if not; raise if unsure."""
 
 
 # Scheduler

@@ -9,9 +9,10 @@ app = InboundSms(plan, channel.settings)          # mount where Twilio posts inc
 
 from serviceplan_sms.gateway import GatewayRefused, GatewayUnavailable, MessagesApi, SmsNotSent
 from serviceplan_sms.inbound import INBOUND, Handled, InboundSms, StopReplies
+from serviceplan_sms.journal import InFlight, Journal
 from serviceplan_sms.keywords import START_WORDS, STOP_WORDS, Reply, reply_of
 from serviceplan_sms.phone_book import PhoneBook
-from serviceplan_sms.plugin import SMS_LENGTH, SmsChannel
+from serviceplan_sms.plugin import SMS_LENGTH, LookUpUnsure, SmsChannel
 from serviceplan_sms.settings import SmsSettings
 from serviceplan_sms.signature import signed_by_twilio, twilio_signature
 
@@ -23,7 +24,10 @@ __all__ = [
     "GatewayRefused",
     "GatewayUnavailable",
     "Handled",
+    "InFlight",
     "InboundSms",
+    "Journal",
+    "LookUpUnsure",
     "MessagesApi",
     "PhoneBook",
     "Reply",

@@ -8,9 +8,10 @@
 | `SERVICEPLAN_SMS_MESSAGING_SERVICE` | ...a Messaging Service SID that picks the number |
 | `SERVICEPLAN_SMS_BASE_URL` | the API's address (default `https://api.twilio.com`) |
 | `SERVICEPLAN_SMS_INBOUND_URL` | the public URL Twilio posts replies to (checks their signature) |
-| `SERVICEPLAN_SMS_RECEIPTS` | a SQLite file remembering what was sent, across restarts |
+| `SERVICEPLAN_SMS_RECEIPTS` | a SQLite file remembering what was sent and what is in flight |
 | `SERVICEPLAN_SMS_TIMEOUT` | seconds to wait for one answer (default 5) |
 | `SERVICEPLAN_SMS_TRIES` | tries within one delivery when Twilio is busy or failing (default 3) |
+| `SERVICEPLAN_SMS_STOP_REPLY` | the one text confirming a STOP (default: none; Twilio's own may) |
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from serviceplan.errors import InvalidInput
 PREFIX = "SERVICEPLAN_SMS_"
 TWILIO = "https://api.twilio.com"
 MAX_TRIES = 5
+MAX_TEXT = 160
 
 
 def _number(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
@@ -46,6 +48,11 @@ def _tries(value: int) -> None:
 def _url(_: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
     if value is not None and not value.startswith(("https://", "http://")):
         raise InvalidInput(f"{attribute.name} must be an http(s) URL (got {value!r})")
+
+
+def _stop_reply(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and not 0 < len(value) <= MAX_TEXT:
+        raise InvalidInput(f"the STOP confirmation is one text of 1 to {MAX_TEXT} characters")
 
 
 def named(env: Mapping[str, str]) -> bool:
@@ -70,6 +77,11 @@ class SmsSettings:
     """Seconds to wait before the second try; doubled for each further one."""
     backoff_cap: float = 2.0
     """The longest wait between tries, also for a `Retry-After` that asks for more."""
+    stop_reply: str | None = attrs.field(default=None, validator=_stop_reply)
+    """The one text that confirms a STOP, sent in the answer to it; None sends none.
+
+    Leave it None while Twilio's own opt-out handling answers STOP: one confirmation at most.
+    """
 
     def __attrs_post_init__(self) -> None:
         if (self.sender is None) == (self.messaging_service is None):
@@ -109,6 +121,7 @@ class SmsSettings:
             receipts_path=value["RECEIPTS"] or None,
             timeout=timeout,
             tries=tries,
+            stop_reply=(env.get(PREFIX + "STOP_REPLY") or "").strip() or None,
         )
 
 

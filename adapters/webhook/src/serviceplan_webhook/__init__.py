@@ -3,12 +3,12 @@
 ```python
 channel = WebhookChannel(WebhookSettings(url="https://portal.clinic.example/hooks", secret=...))
 plan = ServicePlan(env, plugins=[channel])          # or configure SERVICEPLAN_WEBHOOK_*
-notice = verify(secret, body, request.headers)      # in the clinic's receiver
+notice = verify(secret, body, request.headers)      # in the clinic's receiver (Standard Webhooks)
 ```
 """
 
 from serviceplan_webhook.payload import VERSION, payload
-from serviceplan_webhook.plugin import WebhookChannel
+from serviceplan_webhook.plugin import LookUpOff, WebhookChannel
 from serviceplan_webhook.sender import WebhookNotSent
 from serviceplan_webhook.settings import WebhookSettings
 from serviceplan_webhook.signing import (
@@ -16,12 +16,19 @@ from serviceplan_webhook.signing import (
     SIGNATURE,
     TIMESTAMP,
     TOLERANCE,
+    WEBHOOK_ID,
+    WEBHOOK_SIGNATURE,
+    WEBHOOK_TIMESTAMP,
     BadSignature,
     StaleRequest,
     WebhookRejected,
     signature,
     signed_headers,
+    standard_signature,
     verify,
+    verify_look_up,
+    webhook_id,
+    whsec_secret,
 )
 
 __all__ = [
@@ -30,7 +37,11 @@ __all__ = [
     "TIMESTAMP",
     "TOLERANCE",
     "VERSION",
+    "WEBHOOK_ID",
+    "WEBHOOK_SIGNATURE",
+    "WEBHOOK_TIMESTAMP",
     "BadSignature",
+    "LookUpOff",
     "StaleRequest",
     "WebhookChannel",
     "WebhookNotSent",
@@ -39,5 +50,9 @@ __all__ = [
     "payload",
     "signature",
     "signed_headers",
+    "standard_signature",
     "verify",
+    "verify_look_up",
+    "webhook_id",
+    "whsec_secret",
 ]

@@ -1,7 +1,10 @@
 """The `webhook` entry point: notices POSTed as signed JSON to a URL the clinic runs.
 
 Settings come from the environment when a hook is called (see `serviceplan_webhook.settings`);
-without `SERVICEPLAN_WEBHOOK_URL` the channel registers nothing.
+without `SERVICEPLAN_WEBHOOK_URL` the channel registers nothing. Every try of a notice carries the
+same `webhook-id`, so a receiver that keeps the ids it took shows each notice once; one that also
+answers look-ups (`SERVICEPLAN_WEBHOOK_LOOK_UP`) lets a notice left in doubt by a crash be
+settled without sending it again.
 """
 
 from __future__ import annotations
@@ -15,13 +18,24 @@ from serviceplan import Receipt, hookimpl
 from serviceplan.errors import NoticeRefused
 from serviceplan.plugins import Envelope, OpenedOnce, Receipts, RegisterChannel
 from serviceplan_webhook.payload import payload
-from serviceplan_webhook.sender import post
+from serviceplan_webhook.sender import get, post
 from serviceplan_webhook.settings import WebhookSettings, named_channels
-from serviceplan_webhook.signing import signed_headers
+from serviceplan_webhook.signing import (
+    WEBHOOK_ID,
+    WEBHOOK_SIGNATURE,
+    WEBHOOK_TIMESTAMP,
+    signed_headers,
+    standard_signature,
+    webhook_id,
+)
 
 VIA = "webhook"
 
 log = logging.getLogger("serviceplan_webhook")
+
+
+class LookUpOff(Exception):  # noqa: N818 (reads as the reason the worker logs)
+    """The receiver answers no look-ups (`SERVICEPLAN_WEBHOOK_LOOK_UP` is not set)."""
 
 
 class WebhookChannel:
@@ -74,3 +88,31 @@ class WebhookChannel:
         reference = post(settings, body, headers) or f"{VIA}:{envelope.key}"
         log.info("notice %s posted to the clinic's webhook", envelope.key)
         return Receipt(key=envelope.key, via=VIA, reference=reference)
+
+    @hookimpl
+    def serviceplan_look_up_notice(self, key: str) -> Receipt | None:
+        """Say whether the receiver got the notice `key`: this channel's receipt, or the receiver's.
+
+        Raises when it cannot tell: no receiver, look-ups off, or the receiver not answering one.
+        """
+        settings = self.settings
+        if settings is None:
+            raise NoticeRefused("no webhook receiver is configured (SERVICEPLAN_WEBHOOK_URL)")
+        receipts = self.receipts(settings)
+        found = receipts.find(key)
+        if found is not None:
+            return found
+        if not settings.look_up:
+            raise LookUpOff("the receiver answers no look-ups (SERVICEPLAN_WEBHOOK_LOOK_UP)")
+        message_id, timestamp = webhook_id(key), int(self._clock())
+        headers = {
+            WEBHOOK_ID: message_id,
+            WEBHOOK_TIMESTAMP: str(timestamp),
+            WEBHOOK_SIGNATURE: standard_signature(settings.secret, message_id, timestamp, b""),
+        }
+        got, reference = get(settings, message_id, headers)
+        if not got:
+            return None
+        receipt = Receipt(key=key, via=VIA, reference=reference or f"{VIA}:{key}")
+        log.info("notice %s: the receiver had it", key)
+        return receipts.once(key, lambda: receipt)

@@ -3,10 +3,11 @@
 | variable | meaning |
 |---|---|
 | `SERVICEPLAN_WEBHOOK_URL` | the clinic's receiver; without it the channel stays off |
-| `SERVICEPLAN_WEBHOOK_SECRET` | the shared secret both sides sign with (required) |
+| `SERVICEPLAN_WEBHOOK_SECRET` | the shared secret: `whsec_` and base64, or 16 characters or more |
 | `SERVICEPLAN_WEBHOOK_CHANNELS` | channels to deliver on, comma-separated (default `portal`) |
 | `SERVICEPLAN_WEBHOOK_RECEIPTS` | a SQLite file remembering what was sent, across restarts |
 | `SERVICEPLAN_WEBHOOK_TIMEOUT` | seconds to wait for the receiver (default 5) |
+| `SERVICEPLAN_WEBHOOK_LOOK_UP` | `1`: the receiver answers look-ups (`GET <url>/<webhook-id>`) |
 
 The URL must be `https`, except on loopback: a notice holds a patient's address and words.
 """
@@ -20,10 +21,12 @@ import attrs
 
 from serviceplan import Channel
 from serviceplan.errors import InvalidInput
+from serviceplan_webhook.signing import STANDARD_KEY_BYTES, WHSEC, key_bytes
 
 PREFIX = "SERVICEPLAN_WEBHOOK_"
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 MIN_SECRET = 16
+YES = frozenset({"1", "true", "yes", "on"})
 
 
 def _url(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -36,8 +39,17 @@ def _url(_: object, __: attrs.Attribute[str], value: str) -> None:
 
 
 def _secret(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if len(value) < MIN_SECRET:
-        raise InvalidInput(f"the webhook secret must be at least {MIN_SECRET} characters")
+    if not value.startswith(WHSEC):
+        if len(value) < MIN_SECRET:
+            raise InvalidInput(f"the webhook secret must be at least {MIN_SECRET} characters")
+        return
+    try:
+        size = len(key_bytes(value))
+    except ValueError:
+        raise InvalidInput("a whsec_ webhook secret is base64 after the prefix") from None
+    low, high = STANDARD_KEY_BYTES
+    if not low <= size <= high:
+        raise InvalidInput(f"a whsec_ webhook secret holds {low} to {high} bytes, not {size}")
 
 
 def _channels(
@@ -70,6 +82,8 @@ class WebhookSettings:
     )
     receipts_path: str | None = None
     timeout: float = 5.0
+    look_up: bool = False
+    """The receiver answers `GET <url>/<webhook-id>`: 200 with its id if it got the notice, 404."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WebhookSettings | None:
@@ -89,4 +103,5 @@ class WebhookSettings:
             channels=channels,
             receipts_path=(env.get(PREFIX + "RECEIPTS") or "").strip() or None,
             timeout=timeout,
+            look_up=(env.get(PREFIX + "LOOK_UP") or "").strip().lower() in YES,
         )

@@ -6,8 +6,12 @@ Subclass the role's contract in a test module and give it a `plugin` fixture:
 
     class TestMySms(ChannelContract):
         @pytest.fixture
-        def plugin(self):
-            return MySmsChannel(gateway=FakeGateway())
+        def plugin(self, gateway):
+            return MySmsChannel(gateway)
+
+        @pytest.fixture
+        def probe(self, gateway):  # how many messages for an envelope reached the gateway
+            return lambda envelope: gateway.count(envelope.to, envelope.text)
 
 Each contract's checks are also plain functions (`check_*`) that raise `AssertionError`.
 """
@@ -27,6 +31,10 @@ from serviceplan.testing.contracts.channel import (
     check_registers_channels,
     check_same_key_same_receipt,
 )
+from serviceplan.testing.contracts.channel_trouble import (
+    check_failure_is_not_remembered,
+    check_same_key_at_once,
+)
 from serviceplan.testing.contracts.inventory import (
     InventoryContract,
     check_hold_and_release,
@@ -34,6 +42,7 @@ from serviceplan.testing.contracts.inventory import (
     check_limits,
     check_stock,
 )
+from serviceplan.testing.contracts.peer import Outage, Probe
 from serviceplan.testing.contracts.scheduler import (
     SchedulerContract,
     check_book_move_cancel,
@@ -46,11 +55,14 @@ __all__ = [
     "SUBJECT",
     "ChannelContract",
     "InventoryContract",
+    "Outage",
     "PlaybookContract",
     "PreparationContract",
+    "Probe",
     "SchedulerContract",
     "check_book_move_cancel",
     "check_delivers",
+    "check_failure_is_not_remembered",
     "check_first_slot_of_morning",
     "check_free_slots",
     "check_hold_and_release",
@@ -60,6 +72,7 @@ __all__ = [
     "check_playbook",
     "check_preparation",
     "check_registers_channels",
+    "check_same_key_at_once",
     "check_same_key_same_receipt",
     "check_stock",
     "subject_plan",
