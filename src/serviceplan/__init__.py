@@ -10,6 +10,7 @@ from serviceplan.app.permissions import Permissions, RolePolicy
 from serviceplan.app.retry import retry
 from serviceplan.app.service_plan import ServicePlan
 from serviceplan.app.settings import Settings
+from serviceplan.app.waitlist import OfferAnswer
 from serviceplan.domain.cascade import Impact, Slip
 from serviceplan.domain.contact import Channel, ContactPoints, EmailAddress, PhoneNumber
 from serviceplan.domain.delay import Delay
@@ -19,14 +20,18 @@ from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice import Notice, NoticeKind, Receipt, notice_key
 from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus
+from serviceplan.domain.offer_rounds import DelayedTime, OfferRules
 from serviceplan.domain.offering import Offering, OfferingKind, OfferingStatus, offering_kind
+from serviceplan.domain.opening import Opening, OpeningStatus
 from serviceplan.domain.patient import Patient, patient_id_for
 from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
+from serviceplan.domain.reply import Meaning, Reply
 from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus, visit_id_for
 from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue, VisitType
+from serviceplan.domain.waitlist import WaitlistEntry, Wants
 from serviceplan.plugins.loading import with_stand_ins
 from serviceplan.plugins.markers import hookimpl
 from serviceplan.store.config import compressed, memory_store, postgres_store, sqlite_store
@@ -43,6 +48,7 @@ __all__ = [
     "Delay",
     "DelayChoice",
     "DelaySign",
+    "DelayedTime",
     "EmailAddress",
     "EmpowermentCheck",
     "Fault",
@@ -51,20 +57,26 @@ __all__ = [
     "Incident",
     "IncidentStatus",
     "Level",
+    "Meaning",
     "Money",
     "Notice",
     "NoticeKind",
     "NoticeRecord",
     "NoticeStatus",
     "Observation",
+    "OfferAnswer",
+    "OfferRules",
     "Offering",
     "OfferingKind",
     "OfferingStatus",
+    "Opening",
+    "OpeningStatus",
     "Patient",
     "Permissions",
     "PhoneNumber",
     "ProcessCause",
     "Receipt",
+    "Reply",
     "RolePolicy",
     "ServicePlan",
     "Settings",
@@ -76,6 +88,8 @@ __all__ = [
     "Visit",
     "VisitStatus",
     "VisitType",
+    "WaitlistEntry",
+    "Wants",
     "compressed",
     "encrypted",
     "export_history",

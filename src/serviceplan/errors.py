@@ -216,3 +216,25 @@ class BrokenPlugins(PluginProblem):
 
 class FollowerGaveUp(ServicePlanError):  # noqa: N818
     """A follower's passes failed so many times in a row that it stopped, for its supervisor."""
+
+
+class OpeningNotFound(NotFound):
+    """No opening with that id."""
+
+    what = "opening"
+
+
+class WaitlistEntryNotFound(NotFound):
+    """No waitlist entry with that id."""
+
+    what = "waitlist entry"
+
+
+class ReplyNotFound(NotFound):
+    """No reply with that id."""
+
+    what = "reply"
+
+
+class OpeningGone(ServicePlanError):  # noqa: N818
+    """The time was taken by someone who answered first, or its offer ran out."""

@@ -67,7 +67,16 @@ def test_play_1_a_patient_not_yet_arrived_chooses_to_come_later(scenario, plan, 
         lambda plan: plan.record_choice(
             morning[3], delay_id=delay, choice=DelayChoice.COME_LATER, by=desk
         )
-    ).then(expect("ChoiceRecorded", choice=DelayChoice.COME_LATER, delay_id=delay))
+    ).then(
+        expect("ChoiceRecorded", choice=DelayChoice.COME_LATER, delay_id=delay),
+        # the queue without them: the 10:10 visit moves up 20 minutes, and its patient hears it
+        expect("Reprojected", visit_id=morning[3]),
+        expect("NoticeRecord.Requested"),
+    )
+    slip = plan.get_delay(delay).impact.for_visit(morning[4])
+    assert slip is not None
+    assert slip.projected_start == at(10, 35)
+    assert plan.get_delay(delay).impact.for_visit(morning[3]) is None
 
 
 def test_play_1_a_late_first_visit_is_noticed_without_being_told(

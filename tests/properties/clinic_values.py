@@ -36,10 +36,12 @@ from serviceplan import (
     Topic,
 )
 from serviceplan.domain.empowerment import EmpowermentCheck
+from serviceplan.domain.notice import UNTIMED
 from serviceplan.domain.patient import LedgerEntry
 from serviceplan.domain.playbook import Proposal
 from serviceplan.domain.reasons import OFFICE_CODES, PATIENT_CODES
 from serviceplan.domain.step import Step, StepStatus
+from serviceplan.domain.waitlist import Wants
 
 ZONES = (
     UTC,
@@ -129,7 +131,7 @@ def notices(
 ) -> Notice:
     """A notice of any kind on any channel; all but a follow-up name a time; it expires last."""
     kind = draw(st.sampled_from(NoticeKind))
-    when = draw(MOMENTS if kind is not NoticeKind.FOLLOW_UP else st.none() | MOMENTS)
+    when = draw(MOMENTS if kind not in UNTIMED else st.none() | MOMENTS)
     not_before = draw(st.none() | MOMENTS)
     expires = draw(st.none() | (moments_after(not_before, 30) if not_before else MOMENTS))
     if not_before is not None and expires == not_before:
@@ -142,6 +144,21 @@ def notices(
 
 
 NOTICES = notices()
+
+
+@st.composite
+def wants(draw: st.DrawFn) -> Wants:
+    """What a patient on the waitlist wants: days in order, times of day in order."""
+    first, last = sorted(draw(st.lists(st.dates(), min_size=2, max_size=2)))
+    earliest, latest = sorted(draw(st.lists(st.times(), min_size=2, max_size=2)))
+    return Wants(
+        visit_type=draw(CODES), first_day=first, last_day=last, provider=draw(st.none() | CODES),
+        weekdays=draw(st.frozensets(st.integers(0, 6), min_size=1)), earliest=earliest,
+        latest=latest,
+    )  # fmt: skip
+
+
+WANTS = wants()
 
 VALUE_OBJECT_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     PhoneNumber: PHONES,
@@ -160,6 +177,7 @@ VALUE_OBJECT_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     Step: STEPS,
     Notice: NOTICES,
     Receipt: RECEIPTS,
+    Wants: WANTS,
 }
 
 

@@ -34,6 +34,7 @@ from serviceplan import (
     Staff,
 )
 from serviceplan.domain.cascade import QueuedVisit, project
+from serviceplan.domain.visit import LEAVES_QUEUE
 from serviceplan.errors import (
     DelayAlreadyResolved,
     DelayNotFound,
@@ -108,6 +109,12 @@ class Booking:
     arrived: bool = False
     choices: tuple[tuple[UUID, DelayChoice], ...] = ()
 
+    @property
+    def in_queue(self) -> bool:
+        """Still to happen, and not gone from a delayed queue by the patient's latest answer."""
+        left = bool(self.choices) and self.choices[-1][1] in LEAVES_QUEUE
+        return self.pending and not left
+
 
 @attrs.define
 class DelayNote:
@@ -161,9 +168,18 @@ class LateMorning(ClinicMachine):
         queue = [
             QueuedVisit(visit_id, b.patient_id, b.start, b.length, arrived=b.arrived)
             for visit_id, b in self.bookings.items()
-            if b.pending and b.provider == provider and b.start.date() == late_from.date()
+            if b.in_queue and b.provider == provider and b.start.date() == late_from.date()
         ]
         return project(queue, late_from, minutes)
+
+    def queue_changed(self, visit: UUID) -> None:
+        """A patient left or rejoined the queue: every open delay of that day is projected again."""
+        booking = self.bookings[visit]
+        for note in self.notes.values():
+            if (note.provider, note.day) == (booking.provider, booking.start.date()) and (
+                note.resolved_at is None
+            ):
+                note.impact = self.expected_impact(note.provider, note.late_from, note.minutes)
 
     @rule(target=visits, provider=PROVIDERS, start=clinic_times(), length=st.integers(5, 90))
     def book(self, provider: str, start: datetime, length: int) -> object:
@@ -202,6 +218,7 @@ class LateMorning(ClinicMachine):
         if self.bookings[visit].pending:
             self.plan.cancel_visit(visit, reason=CancellationReason("pat-crs"), by=DESK)
             self.bookings[visit].pending = False
+            self.queue_changed(visit)
 
     @initialize(target=delays, late_from=clinic_times(), minutes=ESTIMATES)
     def dr_patel_is_late(self, late_from: datetime, minutes: int) -> UUID:
@@ -267,6 +284,7 @@ class LateMorning(ClinicMachine):
             return
         self.plan.record_choice(visit, delay_id=delay, choice=choice, by=by)
         booking.choices = (*booking.choices, (delay, choice))
+        self.queue_changed(visit)
 
     @rule(provider=PROVIDERS)
     def the_desk_looks_for_signs(self, provider: str) -> None:

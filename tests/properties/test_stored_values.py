@@ -28,19 +28,24 @@ from serviceplan.domain.business_days import ClinicCalendar
 from serviceplan.domain.cascade import QueuedVisit
 from serviceplan.domain.detection import DelaySign
 from serviceplan.domain.limits import OfferingLimits
+from serviceplan.domain.offer_rounds import Candidate, OfferRules
+from serviceplan.domain.opening import Offer
 from serviceplan.domain.visit import MoveRequest
 from serviceplan.domain.visit_type import Catalogue, VisitType
+from serviceplan.domain.waitlist import FreeTime
 from serviceplan.store.transcodings import ENUMS, VALUE_OBJECTS
 
 TRANSCODER = ServicePlan(memory_store()).mapper.transcoder
 EVERY_MEMBER = [member for enum in ENUMS for member in enum]
 NEVER_STORED = {
     QueuedVisit, DelaySign, VisitType, Catalogue, ClinicCalendar, OfferingLimits, MoveRequest,
+    FreeTime, Offer, Candidate, OfferRules,
 }  # fmt: skip
 """Values the domain computes or is configured with, that no event or snapshot holds.
 
 `MoveRequest` lives in a visit's state, built from `Visit.MoveRequested`'s own fields; visits are
-never snapshotted.
+never snapshotted. So do an opening's `FreeTime` and `Offer`s, from `Opening.Opened` and
+`Opening.OfferMade`.
 """
 
 

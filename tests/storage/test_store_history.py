@@ -18,7 +18,7 @@ from serviceplan.errors import BadHistoryFile, IncompleteHistory, StoreNotEmpty
 from serviceplan.store import history
 
 Edit = Callable[[list[str]], list[str]]
-DAY_EVENTS = 95
+DAY_EVENTS = 100
 """How many events the clinic day records (`histories/clinic_day.py`)."""
 
 

@@ -54,9 +54,12 @@ def test_every_domain_aggregate_and_its_stored_events_are_found() -> None:
         "NoticeDay",
         "NoticeRecord",
         "Offering",
+        "Opening",
         "Patient",
         "ProviderDay",
+        "Reply",
         "Visit",
+        "WaitlistEntry",
     ]
     topics = [get_topic(cls) for cls in event_classes()]
     assert "serviceplan.domain.patient:Patient.Registered" in topics

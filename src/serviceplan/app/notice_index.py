@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import Application
 
+from serviceplan.app.index import Index
 from serviceplan.domain.contact import Channel
-from serviceplan.domain.notice import ESTIMATES
+from serviceplan.domain.notice import ESTIMATES, QUESTIONS
 from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus, notice_record_id
 from serviceplan.domain.patient import Patient
-from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.follower import AT, on
 from serviceplan.read.stored import text_id
 from serviceplan.read.views import Views
 
@@ -29,6 +30,7 @@ REQUESTED = (
     f"{NOTICE}visit_id._data_", f"{NOTICE}channel._data_", f"{NOTICE}when._data_", AT,
 )  # fmt: skip
 _ESTIMATES = tuple(k.value for k in ESTIMATES)
+_QUESTIONS = tuple(k.value for k in QUESTIONS)
 CHUNK = 500
 
 
@@ -42,7 +44,7 @@ class LegacyNotice(NamedTuple):
     note: str
 
 
-class NoticeIndex(Follower):
+class NoticeIndex(Index):
     """Notices by key, day, patient and visit, as the log has them now."""
 
     name = "notices"
@@ -236,6 +238,15 @@ class NoticeIndex(Follower):
         times = (datetime.fromisoformat(r[0]) for r in rows if r[0])
         return sorted(t for t in times if t > since)
 
+    def last_question(self, patient_id: UUID, channel: Channel) -> str | None:
+        """Return the key of the last question delivered to the patient on `channel`, if any."""
+        rows = self._ask(
+            "SELECT key FROM ntc_notices WHERE patient_id = ? AND channel = ? AND status = ?"  # noqa: S608 (our own tables; values go in as parameters)
+            f" AND kind IN ({_marks(_QUESTIONS)}) ORDER BY seq DESC LIMIT 1",
+            (str(patient_id), channel.value, NoticeStatus.DELIVERED.value, *_QUESTIONS),
+        )
+        return str(rows[0][0]) if rows else None
+
     def legacy_owed(self, key: str | None = None) -> list[LegacyNotice]:
         """Return the notices version 0.1 records still owe that no record has taken over."""
         where, params = "", [NoticeStatus.OWED.value]
@@ -250,12 +261,6 @@ class NoticeIndex(Follower):
             LegacyNotice(k, UUID(p), None if d is None else datetime.fromisoformat(d), f, n or "")
             for k, p, d, f, n in rows
         ]
-
-    def _ask(self, query: str, params: Iterable[object]) -> list[tuple[Any, ...]]:
-        """Catch up with the log, then answer `query` (one thread at a time)."""
-        with self.views.lock:
-            self.catch_up()
-            return list(self.db.execute(query, tuple(params)))
 
 
 def _marks(values: tuple[str, ...] | list[str]) -> str:

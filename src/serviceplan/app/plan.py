@@ -25,8 +25,10 @@ from serviceplan.app.base import Base
 from serviceplan.app.clock import Clock, system_clock
 from serviceplan.app.notice_index import NoticeIndex
 from serviceplan.app.permissions import Permissions
+from serviceplan.app.reply_index import ReplyIndex
 from serviceplan.app.schedule import ScheduleIndex
 from serviceplan.app.settings import Settings
+from serviceplan.app.waitlist_index import WaitlistIndex
 from serviceplan.domain import checks
 from serviceplan.errors import ConcurrentUpdate
 from serviceplan.plugins import Plugins, load_plugins
@@ -65,6 +67,8 @@ class Plan(Base):
         zone = self.settings.timezone
         self.schedule = ScheduleIndex(self, self.views, zone)
         self.notice_index = NoticeIndex(self, self.views, zone)
+        self.waitlist = WaitlistIndex(self, self.views)
+        self.replies = ReplyIndex(self, self.views)
         self.inline = inline
         """Run the followers right after a command records what they act on."""
         self.followers: list[Any] = []
@@ -79,17 +83,18 @@ class Plan(Base):
         """Return the clinic day a moment falls on, in the clinic's zone."""
         return checks.aware(moment, "moment").astimezone(self.settings.timezone).date()
 
-    def record(self, *aggregates: Any) -> None:  # noqa: ANN401 (aggregates of any kind)
+    def record(self, *aggregates: Any, follow: bool = True) -> None:  # noqa: ANN401 (aggregates of any kind)
         """Save the aggregates' new events in one transaction, then run the policies they call.
 
         A policy that fails here is logged and tried again at its next run (the delivery
-        worker's, at the latest): what the command recorded stands.
+        worker's, at the latest): what the command recorded stands. `follow=False` leaves the
+        policies to the caller (a policy already following, say).
         """
         processing: ProcessingEvent[UUID] = ProcessingEvent()
         processing.collect_events(*aggregates)
         self._recorded(processing)
         topics = {get_topic(type(e)) for e in processing.events}
-        if self.inline and any(topics & f.topics for f in self.followers):
+        if follow and self.inline and any(topics & f.topics for f in self.followers):
             self.follow()
 
     def record_following(self, tracking: Tracking, *aggregates: Any) -> None:  # noqa: ANN401

@@ -9,31 +9,32 @@ It keeps ids, times and codes only.
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 
+from serviceplan.app.index import Index
 from serviceplan.domain.cascade import QueuedVisit
 from serviceplan.domain.delay import Delay
-from serviceplan.domain.visit import PENDING, Visit, VisitStatus
-from serviceplan.read.follower import Follower, on
+from serviceplan.domain.visit import LEAVES_QUEUE, PENDING, DelayChoice, Visit, VisitStatus
+from serviceplan.read.follower import on
 from serviceplan.read.stored import text_id
 from serviceplan.read.views import Views
 
 _PENDING = tuple(s.value for s in PENDING)
+CHUNK = 500
 _BOOKED = ("patient_id._data_", "provider", "start._data_", "length")
 
 
-class ScheduleIndex(Follower):
+class ScheduleIndex(Index):
     """Visits and delays by provider and clinic day, as the log has them now."""
 
     name = "schedule"
-    schema = 1
+    schema = 2
     tables = {  # noqa: RUF012 (read-only class data)
         "sched_visits": """CREATE TABLE IF NOT EXISTS sched_visits (
             visit_id TEXT PRIMARY KEY, patient_id TEXT, provider TEXT, day TEXT, start TEXT,
-            length INTEGER, status TEXT, arrived INTEGER)""",
+            length INTEGER, status TEXT, arrived INTEGER, left_queue INTEGER)""",
         "sched_delays": """CREATE TABLE IF NOT EXISTS sched_delays (
             delay_id TEXT PRIMARY KEY, provider TEXT, day TEXT, seq INTEGER, resolved INTEGER)""",
     }
@@ -52,7 +53,7 @@ class ScheduleIndex(Follower):
     ) -> None:
         day = datetime.fromisoformat(start).astimezone(self.zone).date().isoformat()
         self.write(
-            "INSERT OR REPLACE INTO sched_visits VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+            "INSERT OR REPLACE INTO sched_visits VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
             (visit_id, text_id(patient_id), provider, day, start, length,
              VisitStatus.BOOKED.value),
             ("sched_visits", visit_id),
@@ -86,6 +87,15 @@ class ScheduleIndex(Follower):
     def _no_show(self, visit_id: str) -> None:
         self._status(visit_id, VisitStatus.NO_SHOW)
 
+    @on(Visit.ChoiceRecorded, reads=("choice._data_",))
+    def _chose(self, visit_id: str, choice: str) -> None:
+        left = DelayChoice(choice) in LEAVES_QUEUE
+        self.write(
+            "UPDATE sched_visits SET left_queue = ? WHERE visit_id = ?",
+            (int(left), visit_id),
+            ("sched_visits", visit_id),
+        )
+
     @on(Delay.Announced, reads=("provider", "day._data_"))
     def _announced(self, delay_id: str, provider: str, day: str) -> None:
         self.write(
@@ -112,10 +122,14 @@ class ScheduleIndex(Follower):
     # -- questions, each answered from the log as it is now -----------------------------------
 
     def queue(self, provider: str, day: date) -> list[QueuedVisit]:
-        """Return the provider's visits still to happen on `day`, as the cascade sees them."""
+        """Return the provider's visits still to happen on `day`, as the cascade sees them.
+
+        A patient who chose to come later or on another day has left the queue.
+        """
         rows = self._ask(
             "SELECT visit_id, patient_id, start, length, arrived FROM sched_visits"  # noqa: S608 (our own tables; values go in as parameters)
-            f" WHERE provider = ? AND day = ? AND status IN ({','.join('?' * len(_PENDING))})",
+            f" WHERE provider = ? AND day = ? AND status IN ({','.join('?' * len(_PENDING))})"
+            " AND left_queue = 0",
             (provider, day.isoformat(), *_PENDING),
         )
         return [
@@ -144,32 +158,32 @@ class ScheduleIndex(Follower):
 
     def arrived(self, visit_ids: list[UUID]) -> frozenset[UUID]:
         """Return those of the visits whose patient has checked in."""
-        found: set[UUID] = set()
-        for start in range(0, len(visit_ids), 500):
-            chunk = [str(v) for v in visit_ids[start : start + 500]]
-            rows = self._ask(
-                "SELECT visit_id FROM sched_visits WHERE arrived = 1"  # noqa: S608 (our own tables; values go in as parameters)
-                f" AND visit_id IN ({','.join('?' * len(chunk))})",
-                tuple(chunk),
-            )
-            found.update(UUID(r[0]) for r in rows)
-        return frozenset(found)
+        return self._among("arrived = 1", (), visit_ids)
 
     def pending(self, visit_ids: list[UUID]) -> frozenset[UUID]:
         """Return those of the visits still to happen (booked or checked in)."""
+        return self._among(f"status IN ({','.join('?' * len(_PENDING))})", _PENDING, visit_ids)
+
+    def waiting(self, visit_ids: list[UUID]) -> frozenset[UUID]:
+        """Return those of the visits whose patients are still to come at their time.
+
+        Booked, not yet checked in, and not gone from a delayed queue.
+        """
+        return self._among(
+            "status = ? AND arrived = 0 AND left_queue = 0", (VisitStatus.BOOKED.value,), visit_ids
+        )
+
+    def _among(
+        self, where: str, params: tuple[object, ...], visit_ids: list[UUID]
+    ) -> frozenset[UUID]:
+        """Return those of `visit_ids` whose row meets `where`, asking 500 at a time."""
         found: set[UUID] = set()
-        for start in range(0, len(visit_ids), 500):
-            chunk = [str(v) for v in visit_ids[start : start + 500]]
+        for start in range(0, len(visit_ids), CHUNK):
+            chunk = [str(v) for v in visit_ids[start : start + CHUNK]]
             rows = self._ask(
-                f"SELECT visit_id FROM sched_visits WHERE status IN ({','.join('?' * 2)})"  # noqa: S608 (our own tables; values go in as parameters)
+                f"SELECT visit_id FROM sched_visits WHERE {where}"  # noqa: S608 (our own tables; values go in as parameters)
                 f" AND visit_id IN ({','.join('?' * len(chunk))})",
-                (*_PENDING, *chunk),
+                (*params, *chunk),
             )
             found.update(UUID(r[0]) for r in rows)
         return frozenset(found)
-
-    def _ask(self, query: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        """Catch up with the log, then answer `query` (one thread at a time)."""
-        with self.views.lock:
-            self.catch_up()
-            return list(self.db.execute(query, params))

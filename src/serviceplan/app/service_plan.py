@@ -1,7 +1,8 @@
 """`ServicePlan`: the one object a clinic's software talks to, composed of small desks.
 
 Each command belongs to the desk of its play or record (`PatientDesk`, `VisitDesk`,
-`DelayDesk`, `NoticeDesk`, `IncidentDesk`, `OfferingDesk`, `MoveDesk`); `ServicePlan` offers them
+`DelayDesk`, `NoticeDesk`, `IncidentDesk`, `OfferingDesk`, `MoveDesk`, `WaitlistDesk`,
+`ReplyDesk`); `ServicePlan` offers them
 all under one name, typed, so `plan.announce_delay(...)` reads as it always did.
 """
 
@@ -24,9 +25,15 @@ from serviceplan.app.plan import Plan
 from serviceplan.app.policies.adoption import LegacyNotices
 from serviceplan.app.policies.delay_notices import DelayNotices
 from serviceplan.app.policies.moves import SchedulerMoves
+from serviceplan.app.policies.offer_rounds import OfferRounds
+from serviceplan.app.policies.opening_fill import OpeningFill
+from serviceplan.app.policies.openings import FreedTime
+from serviceplan.app.policies.queue_changes import QueueChanges
 from serviceplan.app.policies.stock import OfferingStock
+from serviceplan.app.replies import ReplyDesk
 from serviceplan.app.settings import Settings
 from serviceplan.app.visits import VisitDesk
+from serviceplan.app.waitlist import WaitlistDesk
 from serviceplan.read.views import Views
 
 D = TypeVar("D", bound=Desk)
@@ -34,8 +41,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 DESKS: tuple[type[Desk], ...] = (
     PatientDesk, VisitDesk, DelayDesk, NoticeDesk, IncidentDesk, OfferingDesk, MoveDesk,
+    WaitlistDesk, ReplyDesk,
 )  # fmt: skip
-POLICIES = (DelayNotices, SchedulerMoves, OfferingStock, LegacyNotices)
+POLICIES = (
+    QueueChanges, DelayNotices, SchedulerMoves, OfferingStock, LegacyNotices, FreedTime,
+    OfferRounds, OpeningFill,
+)  # fmt: skip
 
 
 class Command(Generic[D, P, R]):
@@ -161,6 +172,26 @@ class ServicePlan(Plan):
     move_visit = Command(MoveDesk.move_visit)
     move_to_first_slot = Command(MoveDesk.move_to_first_slot)
     first_slot_of_morning = Command(MoveDesk.first_slot_of_morning)
+
+    # The waitlist
+    join_waitlist = Command(WaitlistDesk.join_waitlist)
+    leave_waitlist = Command(WaitlistDesk.leave_waitlist)
+    get_waitlist_entry = Command(WaitlistDesk.get_waitlist_entry)
+    waitlist_of = Command(WaitlistDesk.waitlist_of)
+    report_free_time = Command(WaitlistDesk.report_free_time)
+    get_opening = Command(WaitlistDesk.get_opening)
+    open_openings = Command(WaitlistDesk.open_openings)
+    accept_offer = Command(WaitlistDesk.accept_offer)
+    decline_offer = Command(WaitlistDesk.decline_offer)
+    close_opening = Command(WaitlistDesk.close_opening)
+    offer_openings = Command(WaitlistDesk.offer_openings)
+
+    # Replies by text
+    receive_reply = Command(ReplyDesk.receive_reply)
+    get_reply = Command(ReplyDesk.get_reply)
+    replies_for_desk = Command(ReplyDesk.replies_for_desk)
+    replies_of = Command(ReplyDesk.replies_of)
+    settle_reply = Command(ReplyDesk.settle_reply)
 
 
 def commands() -> dict[str, Command[Any, Any, Any]]:

@@ -10,6 +10,7 @@ from serviceplan.app.permissions import Permissions
 from serviceplan.domain.business_days import ClinicCalendar
 from serviceplan.domain.limits import OfferingLimits
 from serviceplan.domain.money import Money
+from serviceplan.domain.offer_rounds import OfferRules
 from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue
 
 
@@ -49,6 +50,8 @@ class Settings:
     """Announce a detected delay at once, instead of proposing it to the desk."""
     permissions: Permissions = Permissions()  # noqa: RUF009 (Permissions is frozen)
     """Who may do what; see `serviceplan.app.permissions`."""
+    offers: OfferRules = OfferRules()  # noqa: RUF009 (OfferRules is frozen)
+    """How freed time is offered to the waitlist: rounds, windows, the last call."""
 
     @property
     def offering_limits(self) -> OfferingLimits:

@@ -24,8 +24,9 @@ from serviceplan.delivery import rules, text
 from serviceplan.delivery.appointment import appointment
 from serviceplan.delivery.settings import DeliverySettings
 from serviceplan.delivery.timeout import ChannelTimeout, call_with_timeout
-from serviceplan.domain.notice import AHEAD_OF_VISIT, ESTIMATES, Receipt
+from serviceplan.domain.notice import AHEAD_OF_VISIT, ESTIMATES, NoticeKind, Receipt
 from serviceplan.domain.notice_record import Doubt, NoticeRecord, NoticeStatus
+from serviceplan.domain.opening import Opening
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.staff import SYSTEM, Staff
 from serviceplan.domain.visit import Visit
@@ -109,7 +110,14 @@ class Attempt:
             since = now - LIMITS_LOOK_BACK
             sent = index.delivered_since(patient.id, self.settings.automated, since)
         reachable = patient.can_reach(notice.channel)
-        return rules.Facts(reachable, visit, replaced, sent)
+        return rules.Facts(reachable, visit, replaced, sent, self._offer_gone(record))
+
+    def _offer_gone(self, record: NoticeRecord) -> bool:
+        """Say whether an offer's time was taken or is offered no more (other kinds: False)."""
+        if record.notice.kind is not NoticeKind.OFFER or record.follows is None:
+            return False
+        opening = self.plan.find(record.follows)
+        return not isinstance(opening, Opening) or not opening.is_offering
 
     def _visit(self, visit_id: UUID) -> Visit:
         """Return the notice's visit, read once for the rules and the envelope both."""

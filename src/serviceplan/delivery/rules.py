@@ -57,6 +57,8 @@ class Facts:
     """A newer estimate for the same visit was owed after this one."""
     sent: Sequence[datetime] = ()
     """When the patient's automated messages were delivered in the last eight days."""
+    offer_gone: bool = False
+    """The time an offer names was taken, or is offered no more."""
 
 
 Decision = Send | Wait | GiveUp
@@ -95,6 +97,8 @@ def stale_now(record: NoticeRecord, facts: Facts, now: datetime) -> GiveUp | Non
         return GiveUp("its visit was moved or cancelled", dropped=True)
     if facts.replaced:
         return GiveUp("a newer estimate for the same visit replaced it", dropped=True)
+    if facts.offer_gone:
+        return GiveUp("the time it offers was taken or is offered no more", dropped=True)
     if not facts.reachable:
         return GiveUp(f"the patient cannot be reached on {notice.channel.value} any more")
     if notice.expires is not None and now >= notice.expires:

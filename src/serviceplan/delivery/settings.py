@@ -53,6 +53,9 @@ class DeliverySettings:
     Each notice goes to one channel: the next is tried only after a definite failure (an error
     the channel raised), never after a time-out.
     """
+    ask_by_text: bool = False
+    """Delay notices ask the patient to answer by text (1 keep, 2 later today, 3 another day);
+    set it only where replies reach `plan.receive_reply` (the SMS adapter's inbound endpoint)."""
     batch_size: int = attrs.field(default=100, validator=_positive)
     """How many events are read from the log at a time."""
 

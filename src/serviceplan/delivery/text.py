@@ -16,8 +16,10 @@ from serviceplan.errors import NoticeRefused
 from serviceplan.plugins.records import Preparation
 
 DETAILED = frozenset({Channel.EMAIL, Channel.PORTAL})
-_WITH_DETAIL = frozenset(NoticeKind) - {NoticeKind.CANCELLED}
-"""A cancellation says nothing of what to expect from the visit; every other notice may."""
+_WITH_DETAIL = frozenset(NoticeKind) - {
+    NoticeKind.CANCELLED, NoticeKind.OFFER, NoticeKind.OFFER_GONE, NoticeKind.TOO_LATE,
+}  # fmt: skip
+"""A cancellation or an offer says nothing of what to expect from a visit; others may."""
 SMS_LENGTH = 160
 
 _TEXTS = {
@@ -52,7 +54,24 @@ _TEXTS = {
         "{clinic}: your appointment on {day} at {time} is cancelled. "
         "To book a new time, call {phone}."
     ),
+    NoticeKind.OFFER: (
+        "{clinic}: a time opened up on {day} at {time}. "
+        "Reply YES to take it or NO to pass, or call {phone}."
+    ),
+    NoticeKind.OFFER_GONE: (
+        "{clinic}: sorry, the time on {day} at {time} was taken. "
+        "You stay on our list. Questions: call {phone}."
+    ),
+    NoticeKind.BOOKED: (
+        "{clinic}: you are booked for {day} at {time}. Questions or changes: call {phone}."
+    ),
+    NoticeKind.TOO_LATE: ("{clinic}: sorry, that question is no longer open. Please call {phone}."),
 }
+ASK_DELAY = (
+    "{clinic}: running late; we now expect to see you at about {time}. "
+    "Reply 1 to keep it, 2 to come later today, 3 for another day."
+)
+"""The delay notice when patients may answer by text (`DeliverySettings.ask_by_text`)."""
 
 
 def address(patient: Patient, channel: Channel) -> str:
@@ -72,7 +91,10 @@ def compose(
 ) -> str:
     """Write the message; detail from `preparation` is added only on e-mail and the portal."""
     when = notice.when.astimezone(zone) if notice.when else None
-    text = _TEXTS[notice.kind].format(
+    template = _TEXTS[notice.kind]
+    if notice.kind is NoticeKind.DELAY and rules.ask_by_text:
+        template = ASK_DELAY
+    text = template.format(
         clinic=rules.clinic_name,
         day=f"{when:%a %b} {when.day}" if when else "",
         time=f"{when:%H:%M}" if when else "",

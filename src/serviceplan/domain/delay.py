@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -37,6 +38,12 @@ class Delay(Aggregate):
 
     class Revised(Aggregate.Event):
         minutes: int
+        impact: Impact
+        at: datetime
+        by: Staff
+
+    class Reprojected(Aggregate.Event):
+        visit_id: UUID
         impact: Impact
         at: datetime
         by: Staff
@@ -112,6 +119,24 @@ class Delay(Aggregate):
     def _revised(self, minutes: int, impact: Impact, at: datetime, by: Staff) -> None:
         del at, by
         self.minutes = minutes
+        self.impact = impact
+
+    def reproject(self, visit_id: UUID, impact: Impact, at: datetime, by: Staff) -> None:
+        """Record the impact again, the estimate unchanged, after the provider's queue changed.
+
+        `visit_id` is the visit whose change caused it: a patient who left the queue (the
+        visits after theirs move up), or a time booked into it.
+        """
+        self._check_open("project again")
+        _check_impact(impact)
+        self._reprojected(
+            visit_id=checks.an_id(visit_id, "visit id"), impact=impact,
+            at=checks.aware(at, "at"), by=checks.staff(by),
+        )  # fmt: skip
+
+    @event(Reprojected)
+    def _reprojected(self, visit_id: UUID, impact: Impact, at: datetime, by: Staff) -> None:
+        del visit_id, at, by
         self.impact = impact
 
     def resolve(self, at: datetime, by: Staff) -> None:

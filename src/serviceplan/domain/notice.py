@@ -34,14 +34,29 @@ class NoticeKind(Enum):
     FOLLOW_UP = "follow-up"
     RESCHEDULED = "rescheduled"
     CANCELLED = "cancelled"
+    OFFER = "offer"
+    """An earlier or a free time, offered from the waitlist: the patient may answer yes or no."""
+    OFFER_GONE = "offer-gone"
+    """The time they were offered was taken by someone who answered first."""
+    BOOKED = "booked"
+    """A time they took from the waitlist is booked."""
+    TOO_LATE = "too-late"
+    """Their reply came after the question closed."""
 
 
 AHEAD_OF_VISIT = frozenset(
-    {NoticeKind.HEADS_UP, NoticeKind.DELAY, NoticeKind.ON_TIME, NoticeKind.PREPARATION}
-)
+    {
+        NoticeKind.HEADS_UP, NoticeKind.DELAY, NoticeKind.ON_TIME, NoticeKind.PREPARATION,
+        NoticeKind.BOOKED,
+    }
+)  # fmt: skip
 """Kinds about a visit still to come: once the visit is moved or cancelled they are stale."""
 ESTIMATES = frozenset({NoticeKind.DELAY, NoticeKind.ON_TIME})
 """Kinds that tell a new estimate of when a visit starts: a later one replaces an earlier one."""
+UNTIMED = frozenset({NoticeKind.FOLLOW_UP, NoticeKind.TOO_LATE})
+"""Kinds that name no time: a thank-you after a visit, word that a question closed."""
+QUESTIONS = frozenset({NoticeKind.DELAY, NoticeKind.OFFER})
+"""Kinds a patient may answer by text: a delay's choices, an offer's yes or no."""
 
 
 def notice_key(kind: NoticeKind, *parts: object) -> str:
@@ -88,7 +103,7 @@ class Notice:
     """After this the message is useless (the visit has started): it is given up, not sent."""
 
     def __attrs_post_init__(self) -> None:
-        if self.when is None and self.kind is not NoticeKind.FOLLOW_UP:
+        if self.when is None and self.kind not in UNTIMED:
             raise InvalidInput(f"a {self.kind.value} notice must name a time (when)")
         if self.not_before and self.expires and self.expires <= self.not_before:
             raise InvalidInput("a notice must expire after the time it may first be sent")

@@ -54,6 +54,10 @@ class DelayChoice(Enum):
     CANCEL = "cancel"
 
 
+LEAVES_QUEUE = frozenset({DelayChoice.COME_LATER, DelayChoice.RESCHEDULE, DelayChoice.CANCEL})
+"""Choices that take the patient out of the delayed queue: the visits after theirs move up."""
+
+
 @attrs.frozen
 class MoveRequest:
     """A move the desk asked the scheduler for, not yet booked or refused."""

@@ -118,7 +118,7 @@ def import_history(
         raise StoreNotEmpty("a history can only be imported into an empty store")
     events = check_history(plan.mapper, lines, progress, accept_version_1=accept_version_1)
     count = write_history(plan, events)
-    if progress is not None:
+    if progress is not None and (count == 0 or count % PAGE):  # a full last page was told
         progress(count)
     return count
 

@@ -10,7 +10,7 @@ stricter phone number, a shorter text) judges new input, never a record already 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, time
 from enum import Enum
 from typing import Any
 
@@ -24,24 +24,28 @@ from serviceplan.domain.incident import IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice import Notice, NoticeKind, Receipt
 from serviceplan.domain.notice_record import Doubt, NoticeStatus
+from serviceplan.domain.offer_rounds import DelayedTime
 from serviceplan.domain.offering import OfferingKind, OfferingStatus, StockStatus
+from serviceplan.domain.opening import OpeningStatus
 from serviceplan.domain.patient import LedgerEntry
 from serviceplan.domain.playbook import Proposal
 from serviceplan.domain.reasons import CancellationReason, Fault, ProcessCause
+from serviceplan.domain.reply import Meaning
 from serviceplan.domain.signs import Level, Observation, Topic
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.step import Step, StepStatus
 from serviceplan.domain.task import Task, TaskKind
 from serviceplan.domain.visit import DelayChoice, VisitStatus
+from serviceplan.domain.waitlist import Wants
 
 VALUE_OBJECTS: tuple[type[Any], ...] = (
     PhoneNumber, EmailAddress, ContactPoints, Money, Staff, CancellationReason, Observation,
-    Task, LedgerEntry, Slip, Impact, Proposal, EmpowermentCheck, Step, Notice, Receipt,
+    Task, LedgerEntry, Slip, Impact, Proposal, EmpowermentCheck, Step, Notice, Receipt, Wants,
 )  # fmt: skip
 ENUMS: tuple[type[Enum], ...] = (
     Channel, Level, Topic, ProcessCause, Fault, TaskKind, OfferingKind, OfferingStatus,
     VisitStatus, IncidentStatus, StepStatus, DelayChoice, NoticeKind, NoticeStatus, StockStatus,
-    Doubt,
+    Doubt, Meaning, OpeningStatus, DelayedTime,
 )  # fmt: skip
 
 
@@ -101,6 +105,19 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class TimeAsISO(Transcoding):
+    """A time of day as HH:MM[:SS]."""
+
+    type = time
+    name = "time_iso"
+
+    def encode(self, obj: time) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> time:
+        return time.fromisoformat(data)
 
 
 class EnumAsValue(Transcoding):
@@ -165,7 +182,7 @@ class LegacyNoticeRecord(Transcoding):
 
 def all_transcodings(extra: Iterable[Transcoding] = ()) -> list[Transcoding]:
     """Return every transcoding serviceplan's events need, then `extra` (a clinic's own)."""
-    found: list[Transcoding] = [TupleAsList(), FrozensetAsList(), DateAsISO()]
+    found: list[Transcoding] = [TupleAsList(), FrozensetAsList(), DateAsISO(), TimeAsISO()]
     found += [EnumAsValue(e) for e in ENUMS]
     found += [AttrsAsDict(c) for c in VALUE_OBJECTS]
     found += [LegacyNoticeRecord()]

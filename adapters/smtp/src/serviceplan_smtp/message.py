@@ -26,6 +26,10 @@ SUBJECTS = {
     NoticeKind.RESCHEDULED: "Your appointment has moved",
     NoticeKind.CANCELLED: "Your appointment is cancelled",
     NoticeKind.FOLLOW_UP: "Thank you for your visit",
+    NoticeKind.OFFER: "A time opened up for you",
+    NoticeKind.OFFER_GONE: "That time has been taken",
+    NoticeKind.BOOKED: "Your appointment is booked",
+    NoticeKind.TOO_LATE: "That question is closed",
 }
 
 

@@ -1,11 +1,12 @@
 """See it coming: who hears about a delay, and when they hear again.
 
-Whenever a delay is announced or revised, every patient whose estimate moved by at least the
+Whenever a delay is announced or revised, or projected again because a patient left the queue
+(`Delay.Reprojected`), every patient whose estimate moved by at least the
 material amount (`Settings.material_slip_minutes`, 15 by default) since what they were last told,
 later or earlier, is owed a notice naming the new estimate: a delay notice, or word that they are
 back on time when their visit no longer slips. A patient not reachable on their channel is not
 messaged (they are on the desk's lists), nor one already checked in (they hear it at the desk),
-nor one whose visit is no longer to come.
+nor one whose visit is no longer to come, nor one who chose to come later or on another day.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class DelayNotices(Policy):
     """Owes the notices a delay's announcement or revision calls for."""
 
     name = "delay-notices"
-    follows = (Delay.Announced, Delay.Revised)
+    follows = (Delay.Announced, Delay.Revised, Delay.Reprojected)
 
     def act(self, event: Any, now: datetime) -> list[Any]:  # noqa: ANN401 (Announced or Revised)
         """Owe each patient whose estimate moved materially a notice naming the new one."""
@@ -70,7 +71,8 @@ class DelayNotices(Policy):
         """Return the estimate of each visit the delay touches now or touched before.
 
         A visit told of this delay that no longer slips is back on its booked time; only
-        visits still to come, whose patients are not yet here, are counted.
+        visits still to come, whose patients are not yet here and still in the queue, are
+        counted.
         """
         found = {
             s.visit_id: Estimate(s.visit_id, s.patient_id, s.booked_start, s.projected_start)
@@ -80,8 +82,7 @@ class DelayNotices(Policy):
         for visit in self.plan.load_many(Visit, earlier, VisitNotFound):
             found[visit.id] = Estimate(visit.id, visit.patient_id, visit.start,
                                              visit.start)  # fmt: skip
-        schedule = self.plan.schedule
-        waiting = schedule.pending(list(found)) - schedule.arrived(list(found))
+        waiting = self.plan.schedule.waiting(list(found))
         return [e for e in found.values() if e.visit_id in waiting]
 
     @staticmethod

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from serviceplan.app.policies.base import FOLLOWER, Policy
 from serviceplan.app.preparation import prepared
@@ -29,6 +31,9 @@ from serviceplan.errors import (
     VisitNotFound,
 )
 from serviceplan.plugins.records import Booking
+
+if TYPE_CHECKING:
+    from serviceplan.app.plan import Plan
 
 FIRST_SLOT_ITEM = "first-slot"
 log = logging.getLogger("serviceplan.following")
@@ -46,6 +51,53 @@ def why_not(error: Exception) -> str:
     if isinstance(error, ServicePlanError):
         return f"{type(error).__name__}: {error}"[:200]
     return f"the plugin failed ({type(error).__name__})"
+
+
+@attrs.frozen
+class Moved:
+    """What carrying out a move came to: the records to save, and the new visit or the refusal."""
+
+    records: list[Any]
+    new: Visit | None = None
+    refused: str | None = None
+
+
+def carry_out(
+    plan: Plan, old: Visit, request: MoveRequest, now: datetime, *, need_scheduler: bool = True
+) -> Moved:
+    """Book a requested move with the scheduler and record it, or record why it was refused.
+
+    The old visit stands until the new one is booked. Unless `need_scheduler`, a plan without a
+    scheduler installed keeps the schedule in the record alone, and the move is recorded at once.
+    """
+    if not old.is_pending:
+        return _refused(old, request, f"the visit is {old.status.value}", now)
+    booking = Booking(
+        moved_visit_id(request.request_id), old.patient_id, request.provider,
+        old.visit_type, request.start, request.length,
+    )  # fmt: skip
+    booked = need_scheduler or plan.plugins.has_scheduler
+    try:
+        if booked:
+            plan.plugins.book_slot(booking)
+        new = Visit.book(
+            patient_id=old.patient_id, provider=request.provider, visit_type=old.visit_type,
+            start=request.start, length=request.length, at=now, by=request.by,
+            rescheduled_from=old.id, visit_id=booking.visit_id,
+        )  # fmt: skip
+    except VisitInPast as late:
+        if booked:
+            plan.plugins.cancel_booking(booking)
+        return _refused(old, request, str(late), now)
+    except Exception as error:  # noqa: BLE001 (a refusal is the move's recorded outcome)
+        return _refused(old, request, why_not(error), now)
+    old.reschedule(to=new.id, reason=request.reason, at=now, by=request.by)
+    return Moved([new, old, *prepared(plan, new, now, request.by)], new=new)
+
+
+def _refused(old: Visit, request: MoveRequest, why: str, now: datetime) -> Moved:
+    old.refuse_move(request.request_id, why, now, FOLLOWER)
+    return Moved([old], refused=why)
 
 
 class SchedulerMoves(Policy):
@@ -67,31 +119,10 @@ class SchedulerMoves(Policy):
         return self._tell(visit, visit.change_to_tell, now)
 
     def _move(self, old: Visit, request: MoveRequest, now: datetime) -> list[Any]:
-        if not old.is_pending:
-            old.refuse_move(request.request_id, f"the visit is {old.status.value}", now, FOLLOWER)
-            return [old]
-        booking = Booking(
-            moved_visit_id(request.request_id), old.patient_id, request.provider,
-            old.visit_type, request.start, request.length,
-        )  # fmt: skip
-        try:
-            self.plan.plugins.book_slot(booking)
-        except Exception as error:  # noqa: BLE001 (a refusal is the move's recorded outcome)
-            old.refuse_move(request.request_id, why_not(error), now, FOLLOWER)
-            return [old]
-        try:
-            new = Visit.book(
-                patient_id=old.patient_id, provider=request.provider, visit_type=old.visit_type,
-                start=request.start, length=request.length, at=now, by=request.by,
-                rescheduled_from=old.id, visit_id=booking.visit_id,
-            )  # fmt: skip
-        except VisitInPast as late:
-            self.plan.plugins.cancel_booking(booking)
-            old.refuse_move(request.request_id, str(late), now, FOLLOWER)
-            return [old]
-        old.reschedule(to=new.id, reason=request.reason, at=now, by=request.by)
-        amends = [] if request.amends is None else self._amends(old, request, now)
-        return [new, old, *prepared(self.plan, new, now, request.by), *amends]
+        moved = carry_out(self.plan, old, request, now)
+        if moved.new is None or request.amends is None:
+            return moved.records
+        return [*moved.records, *self._amends(old, request, now)]
 
     def _amends(self, old: Visit, request: MoveRequest, now: datetime) -> list[Any]:
         """Record the first slot of a morning as the peace offering it is, issued by the move."""
