@@ -238,3 +238,14 @@ class ReplyNotFound(NotFound):
 
 class OpeningGone(ServicePlanError):  # noqa: N818
     """The time was taken by someone who answered first, or its offer ran out."""
+
+
+class StoreFactConflict(StoreProblem):
+    """A store already records another value for one of its own facts (its zone, its key)."""
+
+    def __init__(self, name: str, recorded: str, given: str) -> None:
+        self.name, self.recorded, self.given = name, recorded, given
+        super().__init__(
+            f"the store records its {name} as {recorded!r}, not {given!r}: open it as it was"
+            " made, or migrate it as docs/operations.md says"
+        )
