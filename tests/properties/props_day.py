@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -57,7 +57,7 @@ def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=CLINIC_ZONE)
 
 
-def clinic_plan(clock: FixedClock) -> ServicePlan:
+def clinic_plan(clock: FixedClock, **rules: Any) -> ServicePlan:
     """A plan on the in-memory store whose cache holds exactly what each command saved.
 
     The cache is not fast-forwarded from the store, so the record in it is the object the last
@@ -69,7 +69,7 @@ def clinic_plan(clock: FixedClock) -> ServicePlan:
         "AGGREGATE_CACHE_MAXSIZE": "100000",
         "AGGREGATE_CACHE_FASTFORWARD": "n",
     }
-    settings = Settings(timezone=CLINIC_ZONE)
+    settings = Settings(timezone=CLINIC_ZONE, **rules)
     return ServicePlan(
         env, clock=clock, settings=settings, entry_points=False, plugins=[StockRoom(AMPLE_STOCK)]
     )
@@ -99,10 +99,13 @@ def replayed(plan: ServicePlan, record_id: UUID) -> Any:
 class ClinicMachine(RuleBasedStateMachine):
     """A clinic's day on one plan: subclasses add the commands and the plain model."""
 
+    clinic_rules: ClassVar[dict[str, Any]] = {}
+    """The clinic's own settings for this machine (`Settings` fields)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.clock = FixedClock(at(7, 0))
-        self.plan = clinic_plan(self.clock)
+        self.plan = clinic_plan(self.clock, **self.clinic_rules)
 
     @contextmanager
     def refused(self, error: type[ServicePlanError]) -> Iterator[None]:

@@ -78,16 +78,17 @@ def ranked(
     zone: tzinfo,
     rules: OfferRules,
 ) -> list[Candidate]:
-    """Return the candidates the time may be offered to now, best first."""
+    """Return the candidates the time may be offered to now, best first.
+
+    Candidates that tie keep the order they are given in (the order they joined the list).
+    """
     scored = []
     for candidate in candidates:
         score = fit(candidate.wants, time, zone, candidate.booked)
         if score is None or not _rested(candidate, now, rules):
             continue
         first = candidate.hurt_by_delay and rules.delayed_time is DelayedTime.DELAYED_FIRST
-        scored.append(
-            (-int(first), -score, candidate.joined_at, str(candidate.entry_id), candidate)
-        )
+        scored.append((-int(first), -score, candidate.joined_at, candidate))
     return [item[-1] for item in sorted(scored, key=lambda item: item[:-1])]
 
 
@@ -109,14 +110,13 @@ def offer_expires(time: FreeTime, now: datetime, rules: OfferRules) -> datetime:
 
 
 def next_round_due(
-    last_round: datetime | None, now: datetime, rules: OfferRules, *, answered: bool
+    last_round: datetime | None, round_ended: datetime | None, now: datetime, rules: OfferRules
 ) -> bool:
     """Say whether the next round of offers may go out now.
 
-    `answered`: every offer of the last round was answered or ran out.
+    `round_ended`: when the last round's last offer was answered or ran out (None while one is
+    still open). The next round waits `pause` minutes after that.
     """
     if last_round is None:
         return True
-    rested = now >= last_round + timedelta(minutes=rules.pause)
-    ran_out = now >= last_round + timedelta(minutes=rules.window + rules.pause)
-    return ran_out or (answered and rested)
+    return round_ended is not None and now >= round_ended + timedelta(minutes=rules.pause)

@@ -136,6 +136,7 @@ class Opening(Aggregate):
         self.batches = 0
         self.last_batch_at: datetime | None = None
         self.declined: frozenset[UUID] = frozenset()
+        self.answered_at: dict[UUID, datetime] = {}
         self.claimed_by: UUID | None = None
         self.claimed_at: datetime | None = None
         self.failed: frozenset[UUID] = frozenset()
@@ -186,11 +187,18 @@ class Opening(Aggregate):
             if o.expires > now and o.entry_id not in self.declined | self.failed
         ]
 
-    def round_settled(self, now: datetime) -> bool:
-        """Say whether every offer of the last round was answered or has run out."""
-        last = [o for o in self.offers.values() if o.batch == self.batches]
-        answered = self.declined | self.failed
-        return all(o.expires <= now or o.entry_id in answered for o in last)
+    def round_ended(self, now: datetime) -> datetime | None:
+        """Return when the last round's last offer was answered or ran out (None: one is open).
+
+        An offer is answered by a no, or by a yes the scheduler could not book.
+        """
+        ends = []
+        for offer in (o for o in self.offers.values() if o.batch == self.batches):
+            end = self.answered_at.get(offer.entry_id, offer.expires)
+            if end > now:
+                return None
+            ends.append(end)
+        return max(ends, default=None)
 
     def offered_to(self, patient_id: UUID) -> bool:
         """Say whether the patient was offered this time already, on any of their entries."""
@@ -258,8 +266,9 @@ class Opening(Aggregate):
 
     @event(Declined)
     def _declined(self, entry_id: UUID, at: datetime, by: Staff) -> None:
-        del at, by
+        del by
         self.declined = self.declined | {entry_id}
+        self.answered_at = {**self.answered_at, entry_id: at}
 
     def fill(self, visit_id: UUID, at: datetime, by: Staff) -> None:
         """Record the visit booked for the patient who accepted."""
@@ -280,9 +289,10 @@ class Opening(Aggregate):
 
     @event(ClaimFailed)
     def _claim_failed(self, why: str, at: datetime, by: Staff) -> None:
-        del why, at, by
+        del why, by
         if self.claimed_by is not None:
             self.failed = self.failed | {self.claimed_by}
+            self.answered_at = {**self.answered_at, self.claimed_by: at}
         self.status = OpeningStatus.OFFERING
         self.claimed_by = None
         self.claimed_at = None

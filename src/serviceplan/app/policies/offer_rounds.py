@@ -79,9 +79,7 @@ class OfferRounds(Policy):
         if too_late(opening.time, now, rules):
             opening.close(CLOSE_TO_START, now, FOLLOWER)
             return [opening]
-        if not next_round_due(
-            opening.last_batch_at, now, rules, answered=opening.round_settled(now)
-        ):
+        if not next_round_due(opening.last_batch_at, opening.round_ended(now), now, rules):
             return []
         chosen = self._chosen(opening, now)
         if not chosen:

@@ -67,14 +67,14 @@ class OpeningFill(Policy):
         records, visit, why = self._book(opening, entry, event.by, now)
         if visit is None:
             opening.fail_claim(why, now, FOLLOWER)
-            return [opening, *records]
+            return [*records, opening]
         opening.fill(visit.id, now, FOLLOWER)
         entry.fill(opening.id, visit.id, now, FOLLOWER)
         others = [o.entry_id for o in opening.live_offers(now) if o.entry_id != entry.id]
         moved = frozenset(v for v in [visit.rescheduled_from] if v is not None)
         delays = reprojected(self.plan, visit, now, joining=True, leaving=moved)
         return [
-            opening, entry, *records, *delays,
+            *records, opening, entry, *delays,
             *self._booked(entry, visit, now), *self._told_gone(opening, others, now),
         ]  # fmt: skip
 

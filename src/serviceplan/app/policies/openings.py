@@ -56,8 +56,8 @@ class FreedTime(Policy):
         if event.choice not in LEAVES_QUEUE or rule is DelayedTime.NOBODY or not visit.is_pending:
             return None, None
         delay = self.plan.load(Delay, event.delay_id, DelayNotFound)
-        slips = not delay.is_resolved and delay.impact.for_visit(visit.id) is not None
-        return LEFT_DELAY, delay.id if slips else None
+        queued = not delay.is_resolved and visit.start >= delay.late_from  # in the delayed queue
+        return LEFT_DELAY, delay.id if queued else None
 
     def _worth_opening(self, time: FreeTime, now: datetime) -> bool:
         """Say whether the time is far enough ahead, not open yet, and of use to someone listed."""
