@@ -3,7 +3,8 @@
 The morning is booked the day before, a long pre-op work-up among it. Dr. Patel is back late from
 surgery; the delay cascades down her morning and the desk gets its call list; the estimate is
 revised; two patients move their visits, one to the first slot of the next morning with a mug for
-the trouble. A patient's insurer problem is solved on a three-way call, a patient upset about a
+the trouble, and the time that frees goes to a patient on the waitlist, who takes it by text. A
+patient's insurer problem is solved on a three-way call, a patient upset about a
 balance is heard and helped, and a call-back is left open for the next morning. The same seed
 gives the same day, word for word.
 """
@@ -20,17 +21,21 @@ from uuid import UUID
 
 from serviceplan import (
     CancellationReason,
+    Channel,
     Fault,
     FixedClock,
     Level,
     Money,
     Observation,
     OfferingKind,
+    OfferRules,
     ProcessCause,
     ServicePlan,
     Settings,
+    Staff,
     TaskKind,
     Topic,
+    Wants,
     patient_id_for,
     sqlite_store,
     with_stand_ins,
@@ -67,6 +72,12 @@ LEFTOVERS = ("", "-wal", "-shm", "-journal", ".delivery-lock")
 Say = Callable[[str], None]
 Visits = dict[str, list[tuple[UUID, UUID, Booking]]]
 OFFICE_REASON = CancellationReason("prov-hosp")
+WAITING = 1090
+"""The chart number of the patient on the waitlist."""
+SETTINGS = Settings(timezone=CLINIC_ZONE, offers=OfferRules(last_call=20))
+"""The demo clinic's patients on the list live close by: a time is offered until 20 minutes
+before it starts."""
+INBOUND = Staff("sms-inbound", "system")
 ALL_YES = EmpowermentCheck(good_for_patient=True, good_for_practice=True, can_take_care_of_it=True)
 
 
@@ -80,20 +91,19 @@ def run(db: Path, say: Say = print, *, seed: int = 1) -> ServicePlan:
     rng = random.Random(seed)  # noqa: S311 (a story's dice, not a secret)
     clock = FixedClock(at(16, 0, days=-1))
     # The demo clinic has no real channels, scheduler or stock: it chooses the stand-ins.
-    plan = ServicePlan(
-        with_stand_ins(sqlite_store(db)), clock=clock, settings=Settings(timezone=CLINIC_ZONE)
-    )
+    plan = ServicePlan(with_stand_ins(sqlite_store(db)), clock=clock, settings=SETTINGS)
     with closing(sqlite3.connect(db)) as marked:
         marked.execute(f"CREATE TABLE {DEMO_MARK} (seed INTEGER)")
         marked.execute(f"INSERT INTO {DEMO_MARK} VALUES (?)", (seed,))  # noqa: S608 (our constant)
         marked.commit()
     say(f"serviceplan demo, seed {seed}: a day at the eye clinic, recorded in {db}")
     visits = _the_day_before(plan, rng, say)
+    waiting = _on_the_waitlist(plan, say)
     _send(plan, say)
     routine = Routine(plan, clock)
     _on_time(routine, visits, rng)
     board = DayBoard(plan, Views.beside(plan))
-    _late_surgeon(plan, routine, visits, board, rng, say)
+    _late_surgeon(plan, routine, visits, board, waiting, rng, say)
     insurer = _insurer_calls(plan, routine, visits["dr-okafor"][0][1], rng, say)
     balance = _balance_heard(plan, routine, visits["tech-rivera"][0][1], say)
     insurer = (insurer[0], _three_way_call(plan, routine, insurer, say))
@@ -149,6 +159,16 @@ def _the_day_before(plan: ServicePlan, rng: random.Random, say: Say) -> Visits:
     return visits
 
 
+def _on_the_waitlist(plan: ServicePlan, say: Say) -> UUID:
+    """A patient who would take a dilated exam with Dr. Patel on Tuesday, any time it frees up."""
+    patient = register(plan, WAITING)
+    wants = Wants(visit_type="dilated-exam", first_day=DAY.date(), last_day=DAY.date(),
+                  provider=PATEL)  # fmt: skip
+    plan.join_waitlist(patient, wants=wants, by=DESK)
+    say("       One patient is on the waitlist for a dilated exam with Dr. Patel on Tuesday.")
+    return patient
+
+
 def _on_time(routine: Routine, visits: Visits, rng: random.Random) -> None:
     """Dr. Okafor and the visual-field room run on time; one of Dr. Okafor's patients is absent."""
     absent = rng.randrange(1, len(visits["dr-okafor"]))
@@ -169,6 +189,7 @@ def _late_surgeon(  # noqa: PLR0913, PLR0917 (the story's cast)
     routine: Routine,
     visits: Visits,
     board: DayBoard,
+    waiting: UUID,
     rng: random.Random,
     say: Say,
 ) -> None:
@@ -188,6 +209,7 @@ def _late_surgeon(  # noqa: PLR0913, PLR0917 (the story's cast)
     routine.run_queue([(v, b.start, b.length) for v, _, b in patel[:3]], at(9, 0))
     routine.until(at(9, 5))
     _first_slot_with_a_mug(plan, routine, patel[3][0], patel[3][1], say)
+    filled = _taken_by_text(plan, routine, waiting, say)
     routine.until(at(9, 20))
     afternoon = at(13, rng.choice([0, 30]))
     moved = plan.reschedule_visit(patel[4][0], start=afternoon, reason=OFFICE_REASON, by=DESK)
@@ -195,12 +217,12 @@ def _late_surgeon(  # noqa: PLR0913, PLR0917 (the story's cast)
     say("       A visual field test is long: the new time is owed a preparation notice, but")
     say("       they had their text for today, so the desk tells them what to expect now.")
     _send(plan, say)
-    rest = [(patel[5][0], patel[5][2].start, patel[5][2].length)]
+    rest = [(patel[5][0], patel[5][2].start, patel[5][2].length), (filled, at(9, 50), 20)]
     routine.run_queue([*rest, (moved, afternoon, patel[4][2].length)], at(10, 50))
-    routine.until(at(10, 50))
+    routine.until(at(11, 10))
     plan.resolve_delay(delay, by=DESK)
-    say("\n10:50  The pre-op work-up is done and Dr. Patel has caught up: the 11:30 starts on")
-    say("       time. The delay is resolved.")
+    say("\n11:10  The pre-op work-up and the dilated exam from the waitlist are done, and Dr.")
+    say("       Patel has caught up: the 11:30 starts on time. The delay is resolved.")
 
 
 def _call_list(board: DayBoard, say: Say) -> None:
@@ -252,6 +274,24 @@ def _first_slot_with_a_mug(
     say("       ($8.00) for the trouble: the office's fault, so a peace offering within the")
     say("       limits. Good for the patient, the practice, and hers to handle: the desk")
     say("       approves it herself (three yeses, within her $10 limit).")
+
+
+def _taken_by_text(plan: ServicePlan, routine: Routine, patient: UUID, say: Say) -> UUID:
+    """The 9:50 freed by the move is texted to the patient on the list, who answers yes."""
+    [opening] = plan.open_openings()
+    _send(plan, say)
+    routine.later(1)
+    plan.receive_reply(
+        patient, channel=Channel.SMS, words="Yes please", reference="demo-reply-1", by=INBOUND
+    )
+    filled = plan.get_opening(opening.id).filled_with
+    assert filled is not None  # noqa: S101 (the story's own check: nobody else was offered it)
+    say(f"{routine.clock():%H:%M}  The 9:50 it freed goes to the waitlist at once: the patient")
+    say('       waiting for a dilated exam is texted the offer, answers "Yes please", and is')
+    say("       booked at 9:50 through the scheduler; the record keeps the offer, the reply and")
+    say("       the booking. Dr. Patel will see them when she reaches that time.")
+    _send(plan, say)
+    return filled
 
 
 def _insurer_calls(

@@ -64,7 +64,7 @@ def test_the_board_of_the_demo_day_as_json(demo_db, capsys):
     assert board["day"] == "2026-12-01"
     assert [v["delay_minutes"] for v in patel["visits"][:3]] == [60, 60, 60]
     assert patel["delays"][0]["minutes"] == 60
-    assert patel["delays"][0]["resolved_at"].startswith("2026-12-01T10:50")
+    assert patel["delays"][0]["resolved_at"].startswith("2026-12-01T11:10")
     assert patel["call_list"] == []
 
 
@@ -86,7 +86,7 @@ def test_the_board_as_tables_for_people(demo_db, capsys):
 
     assert code == 0
     assert "dr-patel, Tuesday 01 December 2026" in out
-    assert "Delay: 60 min from 08:00 (surgery ran over); resolved 10:50." in out
+    assert "Delay: 60 min from 08:00 (surgery ran over); resolved 11:10." in out
     assert "Delay: 45 min from 08:00 (surgery ran over); still running late." in earlier
     assert "Call list: +15555551002 (08:30 -> 09:15)" in earlier
 

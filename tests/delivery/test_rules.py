@@ -22,9 +22,9 @@ DESK = Staff("desk-ana")
 REACHABLE = Facts(reachable=True)
 
 
-def owed(when, *, channel=Channel.SMS, requested=None, **kwargs):
-    """The record of a delay notice owed since `requested` (nine on the test day)."""
-    notice = Notice(f"k-{uuid4().hex}", NoticeKind.DELAY, PATIENT, channel, None, when, **kwargs)
+def owed(when, *, channel=Channel.SMS, requested=None, kind=NoticeKind.DELAY, **kwargs):
+    """The record of a delay notice (or `kind`) owed since `requested` (nine on the test day)."""
+    notice = Notice(f"k-{uuid4().hex}", kind, PATIENT, channel, None, when, **kwargs)
     return NoticeRecord.request(notice, requested or at_tuesday(9), DESK)
 
 
@@ -101,6 +101,29 @@ def test_the_limits_hold_a_text_once_it_is_otherwise_due(at):
     record = owed(at(15), requested=at(10))
     facts = Facts(reachable=True, sent=[at(9, 30)])
     assert decide(record, facts, at(12), ZONE, RULES) == Wait(at(9, days=1), "the limit of 1 a day")
+
+
+@pytest.mark.parametrize("kind", [NoticeKind.BOOKED, NoticeKind.OFFER_GONE, NoticeKind.TOO_LATE])
+def test_an_answer_to_the_patients_own_text_is_not_held_by_the_limits_but_keeps_quiet_hours(
+    at, kind
+):
+    record = owed(at(15), requested=at(10), kind=kind)
+    sent = [at(9, 30), at(10, days=-2), at(10, days=-4)]  # one today, three this week
+    assert decide(record, Facts(reachable=True, sent=sent), at(12), ZONE, RULES) == Send()
+    late = owed(at(15, days=1), requested=at(22), kind=kind)
+    assert decide(late, REACHABLE, at(22), ZONE, RULES) == Wait(at(9, days=1), "quiet hours")
+
+
+def test_an_offer_is_held_by_the_limits_like_any_text_the_clinic_starts(at):
+    record = owed(at(15), requested=at(10), kind=NoticeKind.OFFER)
+    facts = Facts(reachable=True, sent=[at(9, 30)])
+    assert decide(record, facts, at(12), ZONE, RULES) == Wait(at(9, days=1), "the limit of 1 a day")
+
+
+def test_an_offer_whose_time_was_taken_is_dropped(at):
+    record = owed(at(15), requested=at(10), kind=NoticeKind.OFFER)
+    decision = decide(record, Facts(reachable=True, offer_gone=True), at(12), ZONE, RULES)
+    assert decision == GiveUp("the time it offers was taken or is offered no more", dropped=True)
 
 
 def test_e_mail_is_not_held_to_the_rules_for_texts(at):

@@ -17,7 +17,7 @@ from eventsourcing.application import Application
 
 from serviceplan.app.index import Index
 from serviceplan.domain.contact import Channel
-from serviceplan.domain.notice import ESTIMATES, QUESTIONS
+from serviceplan.domain.notice import ANSWERS, ESTIMATES, QUESTIONS
 from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus, notice_record_id
 from serviceplan.domain.patient import Patient
 from serviceplan.read.follower import AT, on
@@ -31,6 +31,7 @@ REQUESTED = (
 )  # fmt: skip
 _ESTIMATES = tuple(k.value for k in ESTIMATES)
 _QUESTIONS = tuple(k.value for k in QUESTIONS)
+_ANSWERS = tuple(k.value for k in ANSWERS)
 CHUNK = 500
 
 
@@ -228,12 +229,16 @@ class NoticeIndex(Index):
     def delivered_since(
         self, patient_id: UUID, channels: Iterable[Channel], since: datetime
     ) -> list[datetime]:
-        """Return when the patient's notices on these channels were delivered, since `since`."""
+        """Return when the patient's notices on these channels were delivered, since `since`.
+
+        Answers to the patient's own texts (`ANSWERS`) are left out: the limits are for
+        messages the clinic starts.
+        """
         kinds = [c.value for c in channels]
         rows = self._ask(
             "SELECT settled_at FROM ntc_notices WHERE patient_id = ? AND status = ?"  # noqa: S608 (our own tables; values go in as parameters)
-            f" AND channel IN ({_marks(kinds)})",
-            (str(patient_id), NoticeStatus.DELIVERED.value, *kinds),
+            f" AND channel IN ({_marks(kinds)}) AND kind NOT IN ({_marks(_ANSWERS)})",
+            (str(patient_id), NoticeStatus.DELIVERED.value, *kinds, *_ANSWERS),
         )
         times = (datetime.fromisoformat(r[0]) for r in rows if r[0])
         return sorted(t for t in times if t > since)

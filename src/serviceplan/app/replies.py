@@ -24,7 +24,7 @@ from serviceplan.domain.notice import Notice, NoticeKind, notice_key
 from serviceplan.domain.notice_record import NoticeRecord, notice_record_id
 from serviceplan.domain.opening import Opening
 from serviceplan.domain.patient import Patient
-from serviceplan.domain.reply import Meaning, Reply, meaning, reply_id_for
+from serviceplan.domain.reply import Meaning, Reply, may_revoke, meaning, reply_id_for
 from serviceplan.domain.staff import Staff
 from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus
 from serviceplan.errors import (
@@ -112,6 +112,12 @@ class ReplyDesk(Desk):
         said = meaning(reply.words)
         if said in (Meaning.STOP, Meaning.START):
             self._consent(reply, patient, said, at, by)
+            return
+        if said is Meaning.OTHER and may_revoke(reply.words):
+            reply.hand_to_desk(
+                "it may ask to stop messages: read it, and record an opt-out", at, by
+            )
+            self.plan.record(reply)
             return
         key = self.plan.notice_index.last_question(patient.id, reply.channel)
         if key is None:

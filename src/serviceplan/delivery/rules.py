@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 import attrs
 
 from serviceplan.delivery.settings import DeliverySettings
-from serviceplan.domain.notice import AHEAD_OF_VISIT
+from serviceplan.domain.notice import AHEAD_OF_VISIT, ANSWERS
 from serviceplan.domain.notice_record import NoticeRecord
 from serviceplan.domain.visit import VisitStatus
 
@@ -75,9 +75,9 @@ def decide(
         return stale
     waits = [Wait(record.due, "scheduled")] if record.due > now else []
     if notice.channel in rules.automated:
-        waits += [
-            w for w in (quiet_hours(now, zone, rules), limits(facts.sent, now, zone, rules)) if w
-        ]
+        counted = notice.kind not in ANSWERS
+        held = [quiet_hours(now, zone, rules), counted and limits(facts.sent, now, zone, rules)]
+        waits += [w for w in held if w]
     if not waits:
         return Send()
     wait = max(waits, key=lambda w: w.until)

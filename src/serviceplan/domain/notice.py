@@ -53,6 +53,10 @@ AHEAD_OF_VISIT = frozenset(
 """Kinds about a visit still to come: once the visit is moved or cancelled they are stale."""
 ESTIMATES = frozenset({NoticeKind.DELAY, NoticeKind.ON_TIME})
 """Kinds that tell a new estimate of when a visit starts: a later one replaces an earlier one."""
+ANSWERS = frozenset({NoticeKind.BOOKED, NoticeKind.OFFER_GONE, NoticeKind.TOO_LATE})
+"""Kinds that close a conversation the patient is in (their yes, their late reply, an offer they
+hold): they keep quiet hours, but neither wait for nor count towards the daily and weekly
+limits, which are for messages the clinic starts."""
 UNTIMED = frozenset({NoticeKind.FOLLOW_UP, NoticeKind.TOO_LATE})
 """Kinds that name no time: a thank-you after a visit, word that a question closed."""
 QUESTIONS = frozenset({NoticeKind.DELAY, NoticeKind.OFFER})

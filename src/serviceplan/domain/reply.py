@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import Enum
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid5
 
@@ -48,25 +49,44 @@ REVOKING = frozenset(
 """Whole-message replies that revoke consent: the FCC's list in force since 11 April 2025 (47 CFR
 64.1200(a)(10)), and STOPALL, which carriers treat alike. Spacing and case do not matter."""
 STARTING = frozenset({"start", "unstop"})
-YESES = frozenset({"yes", "y", "ok", "okay", "sure"})
+YESES = frozenset({"yes", "y", "ok", "okay", "sure", "yeah", "yep"})
 NOES = frozenset({"no", "n", "nope"})
+POLITE = frozenset({"please", "pls", "thanks", "thank", "you", "thx", "ty"})
+"""Words a yes or a no may carry without changing it: "Yes please", "no thank you"."""
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def meaning(words: str) -> Meaning:
-    """Read what a reply says on its own: a keyword, a yes or no, a choice, or something else."""
+    """Read what a reply says on its own: a keyword, a yes or no, a choice, or something else.
+
+    A keyword counts only as the whole reply (spacing, case and stops aside); a yes or a no may
+    come with a please or a thanks; anything more is for a person to read.
+    """
     plain = _NOT_LETTERS.sub("", words.lower())
     if plain in REVOKING:
         return Meaning.STOP
     if plain in STARTING:
         return Meaning.START
-    if plain in YESES:
-        return Meaning.YES
-    if plain in NOES:
-        return Meaning.NO
     if plain in {"1", "2", "3"}:
         return Meaning(plain)
+    tokens = _WORDS.findall(words.lower())
+    if tokens and all(t in POLITE for t in tokens[1:]):
+        if tokens[0] in YESES:
+            return Meaning.YES
+        if tokens[0] in NOES:
+            return Meaning.NO
     return Meaning.OTHER
+
+
+def may_revoke(words: str) -> bool:
+    """Say whether a reply that is more than a keyword still uses a word that revokes consent.
+
+    Such a reply goes to a person, who records the opt-out if that is what it asks.
+    """
+    tokens = _WORDS.findall(words.lower())
+    joined = {a + b for a, b in pairwise(tokens)}  # "opt out"
+    return bool(REVOKING & (set(tokens) | joined))
 
 
 def reply_id_for(channel: Channel, reference: str) -> UUID:
