@@ -25,7 +25,7 @@ from serviceplan.store.history import export_history, import_history
 from serviceplan.store.schema import compare, merged, schema
 
 HERE = Path(__file__).parent
-os.environ[STAND_INS] = "1"  # the day moves a visit through the demo's template week, as in the tests
+os.environ[STAND_INS] = "1"  # the day moves a visit through the demo's template week, as tests do
 FINGERPRINTS = HERE / "fingerprints.json"
 
 

@@ -205,7 +205,8 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
         rows: list[BoardRow] = [
             row_from(values, notices.get(values["visit_id"], Notices())) for values in found
         ]
-        rows.sort(key=lambda r: (r.booked_start, r.visit_id))
+        # at one time, the visit that gave it up comes before the one that took it
+        rows.sort(key=lambda r: (r.booked_start, r.status not in _GONE, r.visit_id))
         rows = [attrs.evolve(r, phone=self._phone(r.patient_id)) if r.to_call else r for r in rows]
         return ProviderBoard(provider, day, tuple(rows), self._delays(provider, day))
 
