@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time
 
+import attrs
 import pytest
 
 from serviceplan import (
@@ -198,6 +199,15 @@ def test_stop_from_a_family_phone_stops_texts_to_everyone_who_gave_it(
         assert reply.outcome == "stop to consent"
     assert post(inbound, "Start", sid=sid(10)) == (200, EMPTY)
     assert all(texting.get_patient(p).can_reach(Channel.SMS) for p in (patient, child))
+
+
+def test_a_family_phone_hears_one_confirmation_of_its_stop(texting, patient, child, sms_settings):
+    confirming = attrs.evolve(sms_settings, stop_reply="Eye Clinic: no more automated texts.")
+    with wsgi_on_loopback(InboundSms(texting, confirming)) as base:
+        status, answer = post(f"{base}/sms/inbound", "end", sid=sid(15))
+    assert status == 200
+    assert answer.count(b"<Message>") == 1
+    assert all(Channel.SMS in texting.get_patient(p).opted_out for p in (patient, child))
 
 
 def test_stop_then_start_by_text(texting, patient, inbound):
