@@ -72,7 +72,7 @@ class ReplyDesk(Desk):
         """Record a reply the patient sent and act on it; return the reply as dealt with.
 
         `reference` is the channel's own id of the message: the same message received twice is
-        one reply, acted on once; one recorded but not yet dealt with (a lost race, a stop
+        one reply, acted on once; one recorded but not yet dealt with (a lost race, a crash
         between the two) is dealt with when it comes again. `shared` says the reply came from a
         number other patients gave too: it is acted on only if it is a STOP or a START.
         """
