@@ -26,12 +26,14 @@ from bench import (
     postgres,
     rebuild,
     replay,
+    waitlist,
 )  # fmt: skip
 from bench.harness import QUICK, Row, Sizes, machine, say, table, write
 from serviceplan import ServicePlan
 from serviceplan.store.config import sqlite_store
 
-WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres", "delivery")
+WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres", "delivery",
+             "waitlist")  # fmt: skip
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -97,6 +99,7 @@ def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, A
         "replay": lambda: replay.rows(scratch, sizes.patient_events, repeats),
         # a notice per visit of the day
         "delivery": lambda: delivery.rows(scratch, sizes.day_visits, repeats),
+        "waitlist": lambda: waitlist.rows(scratch, sizes.waitlist_openings, repeats),
     }
     if name not in workloads:
         raise SystemExit(f"unknown workload {name!r}; choose from {', '.join(WORKLOADS)}")
