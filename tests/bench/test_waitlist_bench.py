@@ -6,6 +6,7 @@ No figure is checked against a time (see `test_bench_smoke`).
 from __future__ import annotations
 
 from bench.same_events import Baseline
+from bench.waitlist_month import Month, simulate
 from test_bench_smoke import assert_well_formed, run_quick
 
 from bench import waitlist
@@ -48,3 +49,45 @@ def test_a_percentile_is_a_time_one_opening_took():
     assert waitlist.percentile(samples, 50) == 0.3
     assert waitlist.percentile(samples, 95) == 1.0
     assert waitlist.percentile([0.2], 95) == 0.2
+
+
+TINY = Month(days=2, providers=2, visits_a_day=6, listed=6, seed=7, cancel=0.3, delay=0.5)
+
+
+def test_the_month_rows_say_what_came_of_it_with_the_waitlist_and_without(tmp_path):
+    found = run_quick(tmp_path, "month")
+
+    assert_well_formed(found)
+    rows = {each["name"].partition(": ")[2]: each for each in found["rows"]}
+    assert found["rows"][0]["name"].startswith(
+        "waitlist month, seed 2030, 2 working days, 48 visits, 6 patients listed: "
+    )
+    assert found["seed"] == 2030
+    freed = rows["minutes freed (cancelled, or left a delay for another day)"]["value"]
+    with_list = rows["minutes recovered with the waitlist"]["value"]
+    assert rows["minutes recovered without the waitlist"]["value"] == 0
+    assert 0 <= with_list <= freed
+    assert 0 <= rows["fill rate with the waitlist"]["value"] <= 1
+    assert rows["playing the month with the waitlist vs without (set-up apart)"]["unit"] == "s"
+
+
+def test_the_same_seed_plays_the_same_month():
+    first, again = simulate(TINY, waitlist=True), simulate(TINY, waitlist=True)
+
+    assert first.freed > 0
+    assert (first.freed, first.openings, first.recovered, first.to_fill, first.answers) == (
+        again.freed, again.openings, again.recovered, again.to_fill, again.answers
+    )  # fmt: skip
+
+
+def test_the_waitlist_recovers_time_the_month_without_it_leaves_empty():
+    with_list, without = simulate(TINY, waitlist=True), simulate(TINY, waitlist=False)
+
+    assert with_list.freed == without.freed  # the same cancellations and departures
+    assert (without.openings, without.recovered, without.to_fill) == (0, 0, [])
+    assert with_list.openings > 0
+    assert with_list.recovered >= without.recovered
+    assert 0 <= with_list.fill_rate <= 1
+    assert len(with_list.to_fill) == with_list.recovered // 20
+    assert all(minutes >= 0 for minutes in with_list.to_fill)
+    assert sum(with_list.answers.values()) > 0
