@@ -174,6 +174,8 @@ def rows(folder: Path, openings: int, repeats: int) -> list[Row]:
             " eventsourcing", rate["apart"], "openings/s", rate["bare"], rate=True),
         row(f"{what}, CPU time: per opening, inline vs bare eventsourcing", cpu["inline"],
             "CPU ms per opening", cpu["bare"]),
+        row(f"{what}, CPU time: per opening, recorded apart then followed vs inline",
+            cpu["apart"], "CPU ms per opening", cpu["inline"]),
         row(f"{what}: last tenth of the openings over the first tenth, inline (bare"
             " eventsourcing's for scale)", growth["inline"], "x", growth["bare"]),
     ]  # fmt: skip
