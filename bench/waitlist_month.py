@@ -40,7 +40,7 @@ from serviceplan import (
     Wants,
 )
 from serviceplan.delivery import DeliverySettings, DeliveryWorker
-from serviceplan.plugins.loading import with_stand_ins
+from serviceplan.plugins import with_stand_ins
 from serviceplan.store.config import memory_store
 
 NAME = "waitlist month"
