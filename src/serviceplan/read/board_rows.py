@@ -13,6 +13,7 @@ from serviceplan.domain.notice_record import NoticeStatus
 from serviceplan.domain.visit import VisitStatus
 from serviceplan.read.follower import unstamp
 from serviceplan.read.notice_outcomes import DROPPED, FAILED, Outcome
+from serviceplan.read.opening_rows import BoardOpening
 
 
 @attrs.frozen
@@ -123,12 +124,14 @@ class BoardDelay:
 
 @attrs.frozen
 class ProviderBoard:
-    """One provider's day: the visits in booked order and the delays."""
+    """One provider's day: the visits in booked order, the delays, and the waitlist's openings."""
 
     provider: str
     day: date
     rows: tuple[BoardRow, ...]
     delays: tuple[BoardDelay, ...] = ()
+    openings: tuple[BoardOpening, ...] = ()
+    """Freed times of the day offered to the waitlist, whatever became of them, earliest first."""
 
     @property
     def call_list(self) -> tuple[BoardRow, ...]:

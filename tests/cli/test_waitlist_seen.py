@@ -1,0 +1,72 @@
+"""The demo day's waitlist on the command line: the 9:50 freed by a move, taken by text.
+
+At 9:10 the 9:50 patient moves to another day; their 20 minutes go to the one patient on the
+list, who answers yes at 9:18 and is booked at 9:50.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from serviceplan.cli import main
+
+DAY = "2026-12-01"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    assert main(["demo", "--db", str(db), "--seed", "3"]) == 0
+    return db
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def patels_board(capsys, demo_db, *more):
+    out = run(capsys, "board", "--db", str(demo_db), "-d", DAY, "-p", "dr-patel", "--json", *more)
+    (patel,) = json.loads(out)["providers"]
+    return patel
+
+
+def test_the_board_as_json_shows_the_opening_its_offer_and_who_took_it(demo_db, capsys):
+    patel = patels_board(capsys, demo_db)
+
+    [opening] = patel["openings"]
+    assert (opening["start"], opening["length"]) == ("2026-12-01T09:50:00-05:00", 20)
+    assert (opening["visit_type"], opening["source"], opening["status"]) == (
+        "dilated-exam", "moved", "filled",
+    )  # fmt: skip
+    assert opening["offers_out"] == 0
+    [offer] = opening["offers"]
+    assert offer["answer"] == "accepted"
+    assert opening["accepted_by"] == offer["patient_id"]
+    booked = next(v for v in patel["visits"] if v["visit_id"] == opening["filled_with"])
+    assert booked["patient_id"] == opening["accepted_by"]
+
+
+def test_the_board_as_of_before_the_yes_shows_the_offer_out(demo_db, capsys):
+    patel = patels_board(capsys, demo_db, "--as-of", "2026-12-01T09:15-05:00")
+
+    [opening] = patel["openings"]
+    assert (opening["status"], opening["offers_out"], opening["accepted_by"]) == (
+        "offering", 1, None,
+    )  # fmt: skip
+
+
+def test_the_board_for_people_says_who_filled_the_opening_by_id_only(demo_db, capsys):
+    data = patels_board(capsys, demo_db)
+    who = data["openings"][0]["accepted_by"][:8]
+
+    out = run(capsys, "board", "--db", str(demo_db), "-d", DAY, "-p", "dr-patel")
+    earlier = run(capsys, "board", "--db", str(demo_db), "-d", DAY, "-p", "dr-patel",
+                  "--as-of", "2026-12-01T09:15-05:00")  # fmt: skip
+
+    assert f"Opening: 09:50, 20 min dilated-exam (moved): filled by {who} at 09:18" in out
+    assert "Opening: 09:50, 20 min dilated-exam (moved): offering, 1 offer(s) out" in earlier
