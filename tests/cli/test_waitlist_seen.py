@@ -70,3 +70,31 @@ def test_the_board_for_people_says_who_filled_the_opening_by_id_only(demo_db, ca
 
     assert f"Opening: 09:50, 20 min dilated-exam (moved): filled by {who} at 09:18" in out
     assert "Opening: 09:50, 20 min dilated-exam (moved): offering, 1 offer(s) out" in earlier
+
+
+def test_the_report_as_json_counts_the_minutes_freed_and_filled(demo_db, capsys):
+    report = json.loads(run(capsys, "report", "--db", str(demo_db), "--month", "2026-12", "--json"))
+
+    assert report["waitlist"] == {
+        "openings": 1, "freed_minutes": 20, "offered_minutes": 20, "filled_minutes": 20,
+        "filled": 1, "closed": 0, "median_minutes_to_fill": 8, "fill_rate": 1.0,
+    }  # fmt: skip
+
+
+def test_the_report_for_people_has_a_waitlist_table(demo_db, capsys):
+    out = run(capsys, "report", "--db", str(demo_db), "--month", "2026-12")
+
+    assert "Time freed for the waitlist, in minutes" in out
+    assert "1 filled, 0 closed unfilled." in out
+    assert "8 min" in out
+
+
+def test_a_range_with_no_time_freed_says_so_and_divides_by_nothing(tmp_path, capsys):
+    empty = tmp_path / "nothing-yet.sqlite3"
+
+    out = run(capsys, "report", "--db", str(empty), "--month", "2026-12")
+    data = json.loads(run(capsys, "report", "--db", str(empty), "--month", "2026-12", "--json"))
+
+    assert "No time freed for the waitlist in this range: none to fill." in out
+    assert data["waitlist"]["fill_rate"] is None
+    assert data["waitlist"]["median_minutes_to_fill"] is None

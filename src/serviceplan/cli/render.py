@@ -111,8 +111,9 @@ def report(found: RecoveryReport) -> RenderableType:
     heading = Text(f"Recovery report, {days}: {found.incidents} incident(s) opened\n", style="bold")
     gap = Text("")
     return Group(
-        heading, _causes(found), gap, _notices(found), gap, _kinds(found), gap, _nearest(found)
-    )
+        heading, _causes(found), gap, _notices(found), gap, _waitlist(found), gap, _kinds(found),
+        gap, _nearest(found),
+    )  # fmt: skip
 
 
 def _small_table(title: str, columns: Sequence[str]) -> Table:
@@ -154,6 +155,28 @@ def _notices(found: RecoveryReport) -> RenderableType:
         table,
         Text("Dropped: a newer estimate replaced it, or its visit was moved or cancelled."),
         Text("Maybe twice: sent again after a try whose outcome a crash left unknown."),
+    )
+
+
+def _waitlist(found: RecoveryReport) -> RenderableType:
+    line = found.waitlist
+    if not line.openings:
+        return Text("No time freed for the waitlist in this range: none to fill.")
+    table = _small_table(
+        "Time freed for the waitlist, in minutes",
+        ["openings", "freed", "offered", "filled", "fill rate", "to fill"],
+    )
+    rate = "none" if line.fill_rate is None else f"{line.fill_rate:.0%}"
+    table.add_row(
+        str(line.openings), str(line.freed_minutes), str(line.offered_minutes),
+        str(line.filled_minutes), rate, _minutes(line.median_minutes_to_fill) or "none",
+    )  # fmt: skip
+    return Group(
+        table,
+        Text(
+            f"{line.filled} filled, {line.closed} closed unfilled. Fill rate: minutes filled of"
+            " minutes freed; to fill: median from the time freed to the patient booked."
+        ),
     )
 
 

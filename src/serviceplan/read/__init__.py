@@ -13,7 +13,14 @@ from serviceplan.read.incidents import OpenIncident, OpenIncidents, OpenTask
 from serviceplan.read.opening_rows import BoardOffer, BoardOpening
 from serviceplan.read.openings import Answer
 from serviceplan.read.report import Recovery
-from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, NoticeLine, RecoveryReport
+from serviceplan.read.report_rows import (
+    CauseLine,
+    KindLine,
+    LimitLine,
+    NoticeLine,
+    RecoveryReport,
+    WaitlistLine,
+)
 from serviceplan.read.together import catch_up_together
 from serviceplan.read.views import Views
 
@@ -40,6 +47,7 @@ __all__ = [
     "Recovery",
     "RecoveryReport",
     "Views",
+    "WaitlistLine",
     "as_of",
     "catch_up_together",
     "on",

@@ -1,4 +1,4 @@
-"""Dr. Patel's morning with a waitlist, for the read-model tests of openings and offers.
+"""Dr. Patel's morning with a waitlist, for the tests of what the board and report show of it.
 
 Each visit is its own patient's; four patients wait for a follow-up that day, in the order they
 joined. At 7:30 the 9:50 follow-up is cancelled and offered to the first three (a 15-minute
