@@ -98,3 +98,16 @@ def test_a_range_with_no_time_freed_says_so_and_divides_by_nothing(tmp_path, cap
     assert "No time freed for the waitlist in this range: none to fill." in out
     assert data["waitlist"]["fill_rate"] is None
     assert data["waitlist"]["median_minutes_to_fill"] is None
+
+
+def test_the_saved_page_marks_the_visit_booked_from_the_waitlist(demo_db, tmp_path, capsys):
+    page_file = tmp_path / "day.html"
+
+    run(capsys, "report", "--db", str(demo_db), "--month", "2026-12", "--html", str(page_file),
+        "--date", DAY)  # fmt: skip
+
+    page = page_file.read_text(encoding="utf-8")
+    assert page.count('class="filled"') == 1
+    assert "filled a freed time from the waitlist" in page
+    assert "booked from the waitlist (filled a freed time)" in page  # the legend
+    assert "<h2>Time freed for the waitlist, in minutes</h2>" in page

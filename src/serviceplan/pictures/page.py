@@ -46,6 +46,8 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: int = 0)
 def _swatch(key: str) -> str:
     if key == "booked":
         return f"border: 1px dashed {COLOURS[key]}; background: none"
+    if key == "filled":
+        return f"background: {COLOURS['on-time']}; outline: 2px solid {COLOURS[key]}"
     if key == "told":
         return f"background: {COLOURS[key]}; width: 8px; height: 8px; border-radius: 50%"
     return f"background: {COLOURS[key]}"
@@ -54,7 +56,8 @@ def _swatch(key: str) -> str:
 def _legend() -> str:
     items = [("booked", "as booked (outline)"), ("on-time", "ran on time"),
              ("late", "ran or expected late"), ("delay", "provider's delay"),
-             ("told", "patient last told (at the left edge: before the day)")]  # fmt: skip
+             ("told", "patient last told (at the left edge: before the day)"),
+             ("filled", "booked from the waitlist (filled a freed time)")]  # fmt: skip
     spans = "".join(
         f'<span><i style="{_swatch(key)}"></i>{escape(text)}</span>' for key, text in items
     )

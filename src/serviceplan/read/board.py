@@ -209,6 +209,9 @@ class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
         )
         columns = [c[0] for c in cursor.description]
         found = [dict(zip(columns, r, strict=True)) for r in cursor]
+        filled = self._filled(provider, day)
+        for values in found:
+            values["filled_opening"] = filled.get(values["visit_id"])
         notices = self._notices(provider, day)
         rows: list[BoardRow] = [
             row_from(values, notices.get(values["visit_id"], Notices())) for values in found
@@ -246,6 +249,15 @@ class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
         )
         columns = [c[0] for c in cursor.description]
         return tuple(delay_from(dict(zip(columns, r, strict=True))) for r in cursor)
+
+    def _filled(self, provider: str, day: date) -> dict[str, str]:
+        """Return the opening each visit of the provider's day filled, by visit."""
+        rows = self.db.execute(
+            "SELECT filled_with, opening_id FROM board_openings WHERE filled_with IN"
+            " (SELECT visit_id FROM board_visits WHERE day = ? AND provider = ?)",
+            (day.isoformat(), provider),
+        )
+        return dict(rows.fetchall())
 
     def _openings(self, provider: str, day: date) -> tuple[BoardOpening, ...]:
         """Return the openings of the provider's day with their offers, earliest time first."""

@@ -88,6 +88,8 @@ class BoardRow:
     """The number to call, on the call list's rows only (looked up when the board is read)."""
     notices: Notices = Notices()
     choice: str | None = None
+    filled_opening: str | None = None
+    """The waitlist opening this visit filled (booked for a patient who took freed time)."""
 
     @property
     def expected_start(self) -> datetime:
@@ -151,7 +153,7 @@ class ProviderBoard:
 
 
 def row_from(values: dict[str, Any], notices: Notices) -> BoardRow:
-    """Build a board row from a `board_visits` row and the visit's notices."""
+    """Build a board row from a `board_visits` row (and the opening it filled) and its notices."""
     return BoardRow(
         visit_id=values["visit_id"], patient_id=values["patient_id"],
         visit_type=values["visit_type"],
@@ -161,7 +163,7 @@ def row_from(values: dict[str, Any], notices: Notices) -> BoardRow:
         checked_in_at=unstamp(values["checked_in_at"]), started_at=unstamp(values["started_at"]),
         completed_at=unstamp(values["completed_at"]), moved_from=values["moved_from"],
         moved_to=values["moved_to"], notices=notices,
-        choice=values["choice"],
+        choice=values["choice"], filled_opening=values.get("filled_opening"),
     )  # fmt: skip
 
 
