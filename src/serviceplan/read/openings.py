@@ -58,7 +58,11 @@ def opening_indexes(name: str) -> tuple[str, ...]:
 
 
 class OpeningFollowing:
-    """Handlers that keep an opening table and its offers (mixed into a `Follower`)."""
+    """Handlers that keep an opening table and its offers (mixed into a `Follower`).
+
+    Its methods are all named `_opening_*`, `_offer_*` or `_claim_*`: a follower's own methods
+    of the same name would take their place.
+    """
 
     opening_table: ClassVar[str]
     event_position: int
