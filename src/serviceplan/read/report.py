@@ -15,7 +15,7 @@ from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingStatus
 from serviceplan.domain.patient import YEAR, Patient
-from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.follower import AT, Follower, on, query
 from serviceplan.read.notice_outcomes import (
     NoticeFollowing,
     notice_tables,
@@ -146,6 +146,7 @@ class Recovery(NoticeFollowing, Follower):
 
     # -- the report ---------------------------------------------------------------------------
 
+    @query
     def span(self) -> tuple[date, date] | None:
         """Return the first and last day with an incident opened, a notice owed or an offering."""
         first, last = self.db.execute(
@@ -155,6 +156,7 @@ class Recovery(NoticeFollowing, Follower):
         ).fetchone()
         return None if first is None else (date.fromisoformat(first), date.fromisoformat(last))
 
+    @query
     def report(
         self,
         first: date,
