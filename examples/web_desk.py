@@ -14,6 +14,7 @@ signed-in staff member from the request (a session, a token) and returns None fo
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from serviceplan import Channel, ContactPoints, PhoneNumber, ServicePlan, Staff,
 from serviceplan.read import DayBoard, ProviderBoard
 
 T = TypeVar("T")
+log = logging.getLogger("web_desk")
 StaffOf = Callable[[Request], Staff | None]
 
 STATUS: Mapping[type[errors.ServicePlanError], HTTPStatus] = {
@@ -227,8 +229,10 @@ def _json(content: object, status: int = HTTPStatus.OK) -> Response:
 def _refused(_: Request, error: Exception) -> Response:
     """Answer one of serviceplan's errors with its status; a server's fault shows only its type."""
     status = status_of(type(error))
-    detail = str(error) if status < HTTPStatus.INTERNAL_SERVER_ERROR else "see the server's log"
-    return _json({"error": type(error).__name__, "detail": detail}, status)
+    if status < HTTPStatus.INTERNAL_SERVER_ERROR:
+        return _json({"error": type(error).__name__, "detail": str(error)}, status)
+    log.error("%s: %s", type(error).__name__, error)  # names places and settings, not patients
+    return _json({"error": type(error).__name__, "detail": "see the server's log"}, status)
 
 
 def _bad_request(_: Request, error: Exception) -> Response:

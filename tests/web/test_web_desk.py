@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from uuid import UUID, uuid4
 
 import pytest
@@ -101,6 +102,22 @@ def test_a_delay_puts_the_slipping_patients_on_the_call_list_with_their_number(c
     assert [d["minutes"] for d in patel["delays"]] == [40]
 
 
+def test_eight_desks_at_once_over_http_all_get_their_visit_on_one_board(client):
+    def desk(n: int) -> list[int]:
+        patient = new_patient(client, n)
+        booked = client.post("/visits", json=a_visit(patient, 9, 5 * n))
+        board = client.get(f"/board/{DAY.isoformat()}")
+        return [booked.status_code, board.status_code]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(desk, range(8)))
+
+    assert answers == [[201, 200]] * 8
+    [patel] = client.get(f"/board/{DAY.isoformat()}").json()["providers"]
+    starts = [at(9, 5 * n).isoformat() for n in range(8)]
+    assert [r["booked_start"] for r in patel["rows"]] == starts
+
+
 def test_a_refusal_comes_back_with_its_type_its_message_and_its_status(client):
     ana = new_patient(client, 1)
     visit = book(client, ana, 9)
@@ -150,7 +167,7 @@ def test_nobody_signed_in_gets_a_401_and_a_blank_staff_id_a_422(client, clinic):
 
 
 def test_a_fault_of_the_server_shows_its_type_and_keeps_its_details_in_the_log(
-    client, board, monkeypatch
+    client, board, monkeypatch, caplog
 ):
     def damaged(*_):
         raise errors.DamagedEvent("the event at position 7", "Visit.Booked", "is not valid JSON")
@@ -161,6 +178,7 @@ def test_a_fault_of_the_server_shows_its_type_and_keeps_its_details_in_the_log(
 
     assert answer.status_code == 500
     assert answer.json() == {"error": "DamagedEvent", "detail": "see the server's log"}
+    assert "the event at position 7 (Visit.Booked) is not valid JSON" in caplog.text
 
 
 def test_every_error_type_has_the_status_the_docs_give_it():
