@@ -8,7 +8,7 @@ from serviceplan.read.as_of import as_of
 from serviceplan.read.audit import AuditLine, AuditTrail
 from serviceplan.read.board import DayBoard
 from serviceplan.read.board_rows import BoardDelay, BoardRow, Notices, ProviderBoard
-from serviceplan.read.follower import Follower, Progress, on
+from serviceplan.read.follower import Follower, Progress, on, query
 from serviceplan.read.incidents import OpenIncident, OpenIncidents, OpenTask
 from serviceplan.read.report import Recovery
 from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, NoticeLine, RecoveryReport
@@ -38,4 +38,5 @@ __all__ = [
     "as_of",
     "catch_up_together",
     "on",
+    "query",
 ]
