@@ -138,7 +138,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "eventsourcing": metadata.version("eventsourcing"),
-        "serviceplan": metadata.version("serviceplan"),
+        "serviceplan": metadata.version("clinic-serviceplan"),
         "taken": datetime.now(tz=UTC).isoformat(timespec="seconds"),
     }
 

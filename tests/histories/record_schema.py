@@ -67,7 +67,7 @@ def current_schema() -> dict[str, object]:
 
 
 def write_history() -> None:
-    name = f"v{version('serviceplan')}-clinic-day.jsonl"
+    name = f"v{version('clinic-serviceplan')}-clinic-day.jsonl"
     if (HERE / name).exists():
         return
     clock = FixedClock(at(7))

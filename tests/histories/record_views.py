@@ -80,7 +80,7 @@ def _told_apart(kind: str, path: tuple[str, ...], seed: int, told: list[list[Any
 
 
 def main() -> int:
-    now = f"v{version('serviceplan')}"
+    now = f"v{version('clinic-serviceplan')}"
     for name, write in (
         (f"{now}-demo-day.jsonl", write_demo_day),
         (f"{now}-stories.jsonl", write_stories),

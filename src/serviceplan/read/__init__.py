@@ -8,7 +8,7 @@ from serviceplan.read.as_of import as_of
 from serviceplan.read.audit import AuditLine, AuditTrail
 from serviceplan.read.board import DayBoard
 from serviceplan.read.board_rows import BoardDelay, BoardRow, Notices, ProviderBoard
-from serviceplan.read.follower import Follower, Progress, on
+from serviceplan.read.follower import Follower, Progress, on, query
 from serviceplan.read.incidents import OpenIncident, OpenIncidents, OpenTask
 from serviceplan.read.opening_rows import BoardOffer, BoardOpening
 from serviceplan.read.openings import Answer
@@ -51,4 +51,5 @@ __all__ = [
     "as_of",
     "catch_up_together",
     "on",
+    "query",
 ]

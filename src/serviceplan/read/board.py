@@ -28,7 +28,7 @@ from serviceplan.read.board_rows import (
     notices_by_visit,
     row_from,
 )
-from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.follower import AT, Follower, on, query
 from serviceplan.read.notice_outcomes import (
     NoticeFollowing,
     notice_tables,
@@ -181,6 +181,7 @@ class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
 
     # -- queries ------------------------------------------------------------------------------
 
+    @query
     def days(self) -> list[date]:
         """Return every day that has visits or openings on the board, in order."""
         rows = self.db.execute(
@@ -188,6 +189,7 @@ class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
         ).fetchall()
         return [date.fromisoformat(r[0]) for r in rows]
 
+    @query
     def providers(self, day: date) -> list[str]:
         """Return the providers with visits or openings on `day`, by name."""
         rows = self.db.execute(
@@ -197,6 +199,7 @@ class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
         ).fetchall()
         return [r[0] for r in rows]
 
+    @query
     def day(self, day: date, provider: str | None = None) -> list[ProviderBoard]:
         """Return the board of `day`: one section per provider (or only `provider`'s)."""
         names = [provider] if provider is not None else self.providers(day)

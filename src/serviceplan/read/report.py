@@ -16,7 +16,7 @@ from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingStatus
 from serviceplan.domain.patient import YEAR, Patient
-from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.follower import AT, Follower, on, query
 from serviceplan.read.notice_outcomes import (
     NoticeFollowing,
     notice_tables,
@@ -158,6 +158,7 @@ class Recovery(NoticeFollowing, OpeningFollowing, Follower):
 
     # -- the report ---------------------------------------------------------------------------
 
+    @query
     def span(self) -> tuple[date, date] | None:
         """Return the first and last day with an incident, a notice, an opening or an offering."""
         first, last = self.db.execute(
@@ -168,6 +169,7 @@ class Recovery(NoticeFollowing, OpeningFollowing, Follower):
         ).fetchone()
         return None if first is None else (date.fromisoformat(first), date.fromisoformat(last))
 
+    @query
     def report(
         self,
         first: date,

@@ -1,4 +1,4 @@
-"""serviceplan-sms: a text-message channel over Twilio's Messages API, and patients' replies.
+"""clinic-serviceplan-sms: a text-message channel over Twilio's Messages API, and patients' replies.
 
 ```python
 channel = SmsChannel(SmsSettings(account_sid="AC...", auth_token="...", sender="+15555550199"))
