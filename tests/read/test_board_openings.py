@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from morning import patel
-from waitlisted import book_morning, free_the_950, join_list
 
 from helpers import CLINIC_ZONE, DAY, at
 from serviceplan import OpeningStatus, ServicePlan, Settings, hookimpl
 from serviceplan.errors import SlotUnavailable
 from serviceplan.read import Answer, DayBoard, as_of
+from waitlisted import book_morning, free_the_950, join_list
 
 
 @pytest.fixture
