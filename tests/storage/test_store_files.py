@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -132,3 +134,33 @@ def test_views_are_no_store_and_a_store_or_nothing_yet_is_fine(tmp_path, desk):
 def test_a_store_module_that_does_not_exist_is_a_setting_refused_before_anything_opens():
     with pytest.raises(BadStoreSetting, match=r"PERSISTENCE_MODULE 'eventsourcing\.nosuch'"):
         ServicePlan({PERSISTENCE_MODULE: "eventsourcing.nosuch"})
+
+
+def test_looking_at_a_store_open_in_this_process_keeps_its_log_from_other_processes(
+    tmp_path, desk
+):
+    """Views beside a store look at its file while the store is open: its lock must hold.
+
+    Another process that opens and closes the file must see this one still there, and leave
+    the write-ahead log alone; otherwise it takes the log away, and this process's next events
+    with it (seen as a delivery worker whose deliveries were never recorded).
+    """
+    path = tmp_path / "clinic.sqlite3"
+    plan = a_morning(path, desk)
+    views = Views.beside(plan)  # looks at the file, with the store's connection open
+    check_store_file(path)
+    another_process = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('SELECT COUNT(*) FROM stored_events').fetchall(); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", another_process, str(path)], check=True)  # noqa: S603
+
+    assert Path(f"{path}-wal").exists()
+    later = plan.register_patient(
+        contact=ContactPoints(PhoneNumber("+15555550111")), preferred=Channel.SMS, by=desk
+    )
+    views.close()
+    plan.close()
+    reopened = ServicePlan(sqlite_settings(path), settings=Settings(timezone=CLINIC_ZONE))
+    assert reopened.get_patient(later).id == later
+    reopened.close()

@@ -17,7 +17,6 @@ from serviceplan.errors import NotAStore, StoreUnavailable
 
 PRIVATE = 0o600
 PRIVATE_FOLDER = 0o700
-SQLITE_HEADER = b"SQLite format 3\x00"
 EVENTS_TABLE = "stored_events"
 POSITIONS_TABLE = "serviceplan_positions"
 OUR_TOPICS = "serviceplan."
@@ -103,21 +102,28 @@ def stored_events(path: Path) -> int:
 
 
 def _sqlite_tables(path: Path, wanted: str) -> frozenset[str]:
-    """Return the tables of the SQLite file at `path` (none for a missing or empty file)."""
+    """Return the tables of the SQLite file at `path` (none for a missing or empty file).
+
+    The file is read through SQLite alone, never with a descriptor of our own: closing any
+    descriptor of a database file drops every POSIX lock this process holds on it, and a
+    connection already open in the process (the store's, when views sit beside it) would lose
+    the lock that tells other processes it is there; one of them could then take the write-ahead
+    log away under it, and its next writes with it.
+    """
     if path.is_dir():
         raise NotAStore(f"{path} is a folder: give a file for {wanted}")
     try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
+        size = path.stat().st_size
     except FileNotFoundError:
         return frozenset()
     except OSError as error:
         raise StoreUnavailable(f"cannot read {path}: {error.strerror}") from None
-    if not header:
+    if not size:
         return frozenset()
-    if header != SQLITE_HEADER:
-        raise NotAStore(f"{path} is not {wanted} (not a SQLite database)")
-    rows = _read_only(path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    try:
+        rows = _read_only(path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    except _NotSQLiteError:
+        raise NotAStore(f"{path} is not {wanted} (not a SQLite database)") from None
     return frozenset(str(row[0]) for row in rows)
 
 
@@ -136,4 +142,10 @@ def _read_only(path: Path, statement: str) -> list[tuple[object, ...]]:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+            raise _NotSQLiteError(str(path)) from None
         raise StoreUnavailable(f"cannot read {path} as a SQLite database: {error}") from None
+
+
+class _NotSQLiteError(Exception):
+    """The file is not a SQLite database (SQLite says so on its first read)."""
