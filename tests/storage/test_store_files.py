@@ -136,9 +136,7 @@ def test_a_store_module_that_does_not_exist_is_a_setting_refused_before_anything
         ServicePlan({PERSISTENCE_MODULE: "eventsourcing.nosuch"})
 
 
-def test_looking_at_a_store_open_in_this_process_keeps_its_log_from_other_processes(
-    tmp_path, desk
-):
+def test_looking_at_a_store_open_in_this_process_keeps_its_log_from_other_processes(tmp_path, desk):
     """Views beside a store look at its file while the store is open: its lock must hold.
 
     Another process that opens and closes the file must see this one still there, and leave
