@@ -24,7 +24,7 @@ import click
 
 from serviceplan import Channel, ServicePlan
 from serviceplan.cli.failures import BadInputFile
-from serviceplan.cli.session import db_option, open_existing, stdout
+from serviceplan.cli.session import config_option, db_option, open_existing, stdout
 from serviceplan.delivery import DeliveryWorker, Tally
 from serviceplan.errors import BrokenPlugins, StoreUnavailable
 from serviceplan.passes import Pacing, pass_after_pass
@@ -123,6 +123,7 @@ def warn_of_missing_channels(plan: ServicePlan) -> None:
 
 @click.command(short_help="Deliver the notices owed, pass after pass, until stopped.")
 @db_option
+@config_option
 @every_option(30.0)
 @once_option()
 @pacing_options
@@ -168,6 +169,7 @@ def deliver(
 
 @click.command(short_help="Keep the read models caught up, pass after pass, until stopped.")
 @db_option
+@config_option
 @click.option(
     "--views",
     type=click.Path(dir_okay=False, path_type=Path),

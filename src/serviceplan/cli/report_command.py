@@ -14,6 +14,7 @@ from serviceplan.cli.output import written
 from serviceplan.cli.session import (
     as_of_option,
     catch_up,
+    config_option,
     db_option,
     json_option,
     open_plan,
@@ -87,6 +88,7 @@ def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)
 
 @click.command(short_help="Show the recovery report for a month or any range.")
 @db_option
+@config_option
 @click.option(
     "--from", "first", type=DAY, default=None, help="first day [default: first on record]"
 )
