@@ -60,19 +60,19 @@ def plugin_env(
     values: dict[str, str] = {}
     for key, value in section.items():
         dotted = f"plugins.{name}.{key}"
-        bare = key.removesuffix("_file").removesuffix("_env")
+        bare = key if key in names else key.removesuffix("_file").removesuffix("_env")
         if bare not in names:
             spelt = ", ".join(sorted(names))
             fix = f"remove it, or spell one of the keys of [plugins.{name}]: {spelt}"
             raise UnknownConfigKey(where, dotted, "unknown key", fix)
-        if key.endswith("_file"):
+        if key == bare:
+            values[bare] = _text(value)
+        elif key.endswith("_file"):
             path = Path(str(value)).expanduser()
             path = path if path.is_absolute() or folder is None else folder / path
             values[bare] = from_file(path, where, dotted)
-        elif key.endswith("_env"):
-            values[bare] = from_variable(str(value), where, dotted, env)
         else:
-            values[bare] = _text(value)
+            values[bare] = from_variable(str(value), where, dotted, env)
     merged = {f"{prefix}{key.upper()}": value for key, value in values.items()}
     merged.update({k: v for k, v in env.items() if k.startswith(prefix)})
     return {**env, **merged}
