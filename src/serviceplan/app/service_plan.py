@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from importlib.metadata import entry_points as installed_entry_points
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from eventsourcing.persistence import Transcoding
@@ -37,7 +36,8 @@ from serviceplan.app.settings import Settings
 from serviceplan.app.visits import VisitDesk
 from serviceplan.app.waitlist import WaitlistDesk
 from serviceplan.config import ClinicConfig, load_config
-from serviceplan.plugins import DISABLE, ENTRY_POINT_GROUP
+from serviceplan.plugins import DISABLE
+from serviceplan.plugins import loading as plugin_loading
 from serviceplan.read.views import Views
 
 D = TypeVar("D", bound=Desk)
@@ -143,7 +143,7 @@ class ServicePlan(Plan):
     ) -> ServicePlan:
         """Open the plan of a configuration already read; `env` replaces its store's settings."""
         store = dict(config.store_env() if env is None else env)
-        installed = [e.name for e in installed_entry_points(group=ENTRY_POINT_GROUP)]
+        installed = [e.name for e in plugin_loading.installed()]
         kept_out = config.disabled_plugins(installed)
         if kept_out:
             already = store.get(DISABLE) or os.environ.get(DISABLE, "")
