@@ -13,7 +13,15 @@ import pytest
 import time_machine
 
 from helpers import CLINIC_ZONE
-from serviceplan import Channel, ContactPoints, FixedClock, PhoneNumber, ServicePlan, Staff
+from serviceplan import (
+    Channel,
+    ContactPoints,
+    FixedClock,
+    PhoneNumber,
+    ServicePlan,
+    Staff,
+    new_cipher_key,
+)
 from serviceplan.__main__ import main
 from serviceplan.config import use_sections
 from serviceplan.plugins import loading
@@ -270,3 +278,35 @@ def test_from_an_empty_folder_a_clinic_texts_its_patients_in_its_own_time(
     assert "12:31" in sent[0]
     assert "17:31" not in sent[0]
     assert "+15555550199" in sent[0]
+
+
+def test_a_key_in_the_configuration_that_is_not_the_stores_is_refused_with_exit_code_4(
+    tmp_path, capsys
+):
+    config = clinic_folder(tmp_path, capsys, "--key", "--zone", "America/New_York")
+    plan = ServicePlan.from_config(config)
+    plan.register_patient(
+        contact=ContactPoints(), preferred=Channel.PORTAL, by=Staff("a", "front-desk")
+    )
+    plan.close()
+    key = config.parent / "serviceplan.key"
+    key.write_text(new_cipher_key())
+
+    code, _, err = run(capsys, "board", "--config", str(config))
+
+    assert code == 4
+    assert "does not open this store's events" in err
+
+
+def test_the_read_models_live_where_the_configuration_says(tmp_path, capsys):
+    config = clinic_folder(tmp_path, capsys, "--zone", "America/New_York")
+    config.write_text(
+        config.read_text().replace("# [views]", "[views]").replace("# path =", "path =")
+    )
+    ServicePlan.from_config(config).close()
+
+    code, out, _ = run(capsys, "follow", "--config", str(config), "--once")
+
+    assert code == 0
+    assert out.startswith("0 events applied")
+    assert (config.parent / "views.sqlite3").exists()

@@ -114,6 +114,8 @@ def open_plan(db: Path | None, views: Views | None = None) -> ServicePlan:
     """
     config = current_config()
     env, path = store_for(db, config)
+    if db is not None:
+        config = config.without_views()
     if path is not None:
         check_store_file(path)
         if not path.exists():
@@ -250,7 +252,13 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 
 def views_for(plan: ServicePlan, moment: datetime | None) -> Views:
     """Return the views beside the store, or fresh ones in memory to build as of a moment."""
-    return Views() if moment is not None else Views.beside(plan)
+    return Views() if moment is not None else read_models_of(plan)
+
+
+def read_models_of(plan: ServicePlan) -> Views:
+    """Return where the plan's read models live: the configured file, else beside the store."""
+    path = None if plan.config is None else plan.config.views_path
+    return Views(path) if path is not None else Views.beside(plan)
 
 
 def catch_up(followers: Sequence[Follower]) -> None:
@@ -264,6 +272,6 @@ def caught_up(plan: ServicePlan, model: type[M], moment: datetime | None = None)
     with progress_bar(f"reading the log into {model.name}") as tell:
         if moment is not None:
             return as_of(plan, model, moment, progress=tell)
-        built = model(plan, Views.beside(plan))
+        built = model(plan, read_models_of(plan))
         built.catch_up(tell)
         return built

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+import msgspec
 
 from serviceplan.app.settings import UNNAMED_ZONE, Settings
 from serviceplan.config import schema
@@ -202,6 +203,12 @@ class ClinicConfig:
         """The read models' file, if the file names one."""
         path = self.file.views.path
         return None if path is None else self.resolve(path)
+
+    def without_views(self) -> ClinicConfig:
+        """Return the configuration for another store than its own: read models beside that one."""
+        return attrs.evolve(
+            self, file=msgspec.structs.replace(self.file, views=schema.ViewsSection())
+        )
 
     def disabled_plugins(self, installed: Iterable[str]) -> frozenset[str]:
         """Return the names to keep out: those disabled, and those installed but not enabled."""
