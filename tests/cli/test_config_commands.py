@@ -209,7 +209,7 @@ def test_plugins_lists_each_with_its_distribution_roles_and_whether_it_is_enable
     assert code == 0
     assert listed["texts"]["roles"] == ["channels: sms"]
     assert listed["texts"]["enabled"] is True
-    assert listed["sms"]["distribution"].startswith("serviceplan-sms ")
+    assert "serviceplan-sms " in listed["sms"]["distribution"]
     assert listed["sms"]["entry_point"] == "serviceplan_sms.plugin:SmsChannel"
     assert listed["webhook"]["enabled"] is False
     assert listed["serviceplan.playbook"]["roles"] == ["playbook"]

@@ -4,6 +4,12 @@ A follower's rows and its position change in the same transaction, so a crash be
 of the log leaves both as they were before the page: no event is skipped or applied twice. A
 views file is created readable by its owner only (it holds patients' ids and visits), and a file
 of another application is refused (`NotAStore`) before anything is written to it.
+
+One connection serves every thread of a process, one at a time: each write transaction, each
+query of a read model (`serviceplan.read.follower.query`) and each position read holds `lock`, so
+no thread reads another's transaction half done, and no transaction begins on the connection
+while another thread's read is still stepping through an older snapshot (SQLite would refuse it
+as busy at once).
 """
 
 from __future__ import annotations
@@ -80,9 +86,10 @@ class Views:
 
     def position(self, follower: str) -> int:
         """Return the last notification id the follower has applied (0 before the first)."""
-        row = self.connection.execute(
-            "SELECT position FROM serviceplan_positions WHERE follower = ?", (follower,)
-        ).fetchone()
+        with self.lock:
+            row = self.connection.execute(
+                "SELECT position FROM serviceplan_positions WHERE follower = ?", (follower,)
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def set_position(self, follower: str, position: int) -> None:
