@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from serviceplan import Money, PhoneNumber, ServicePlan, Settings, new_cipher_key
+from serviceplan import Channel, Money, PhoneNumber, ServicePlan, Settings, new_cipher_key
 from serviceplan.config import load_config, plugin_env, use_sections
 from serviceplan.delivery.settings import delivery_settings
 from serviceplan.errors import (
@@ -43,6 +43,7 @@ expected_minutes = 20
 sqlite = "clinic.sqlite3"
 
 [delivery]
+automated = ["sms"]
 quiet_from = "20:00"
 quiet_until = "08:30"
 """
@@ -76,6 +77,7 @@ def test_a_clinic_file_becomes_its_settings_with_defaults_for_the_rest(tmp_path)
     assert delivery.clinic_name == "Lakeside Eye"
     assert delivery.call_back == PhoneNumber("+15555550199")
     assert (delivery.quiet_from, delivery.quiet_until) == (time(20), time(8, 30))
+    assert delivery.automated == {Channel.SMS}
     assert config.store_env()["SQLITE_DBNAME"] == str(tmp_path / "clinic.sqlite3")
 
 
@@ -114,6 +116,7 @@ def every_part(path: Path) -> None:
         ('[clinic]\ntimezone = "Mars/Olympus"\n', "clinic.timezone", "is not a time zone"),
         ('[clinic]\ncall_back = "555-0199"\n', "clinic.call_back", "E.164"),
         ('[rules]\nclose_of_business = "5pm"\n', "rules.close_of_business", "not a time of day"),
+        ('[delivery]\nautomated = ["fax"]\n', "delivery.automated", "'fax' is no channel"),
     ],
 )
 def test_a_bad_value_is_refused_with_the_key_and_what_is_wrong(tmp_path, text, key, problem):

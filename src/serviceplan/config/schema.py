@@ -107,6 +107,7 @@ class Store(Section):
 class Delivery(Section):
     """How notices are sent (`DeliverySettings`): quiet hours, limits, tries, channels' order."""
 
+    automated: list[str] | None = None
     quiet_from: str | None = None
     quiet_until: str | None = None
     per_day: int | None = None

@@ -88,6 +88,8 @@ def delivery_settings(config: ClinicConfig | None) -> DeliverySettings:
         value = getattr(section, name)
         if value is not None:
             chosen[name] = value
+    if section.automated is not None:
+        chosen["automated"] = frozenset(_channel(config, name) for name in section.automated)
     if section.channel_order is not None:
         chosen["channel_order"] = tuple(section.channel_order)
     try:
@@ -97,3 +99,13 @@ def delivery_settings(config: ClinicConfig | None) -> DeliverySettings:
         key = "clinic.name" if "clinic name" in str(error) else (named or ["delivery"])[0]
         fix = "see docs/operations.md, 'Configuring a clinic'"
         raise config.refuse(key, str(error), fix) from None
+
+
+def _channel(config: ClinicConfig, name: str) -> Channel:
+    try:
+        return Channel(name)
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise config.refuse(
+            "delivery.automated", f"{name!r} is no channel", f"name {known}"
+        ) from None
