@@ -310,3 +310,18 @@ def test_the_read_models_live_where_the_configuration_says(tmp_path, capsys):
     assert code == 0
     assert out.startswith("0 events applied")
     assert (config.parent / "views.sqlite3").exists()
+
+
+def test_config_shows_where_a_plugins_secret_is_never_the_secret(tmp_path, capsys):
+    config = clinic_folder(tmp_path, capsys, "--zone", "America/New_York")
+    (config.parent / "twilio-token").write_text("tok-never-shown\n")
+    section = '\n[plugins.sms]\naccount_sid = "AC1"\nauth_token_file = "twilio-token"\n'
+    config.write_text(config.read_text() + section)
+
+    code, out, _ = run(capsys, "config", "--config", str(config))
+    _, as_json, _ = run(capsys, "config", "--config", str(config), "--json")
+
+    assert code == 0
+    assert 'auth_token_file = "**** (file: twilio-token)"' in out
+    assert json.loads(as_json)["plugin_sections"]["sms"]["account_sid"] == "AC1"
+    assert "tok-never-shown" not in out + as_json
