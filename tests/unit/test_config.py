@@ -239,3 +239,36 @@ def test_a_store_in_memory_without_a_zone_runs_in_utc():
 
     assert plan.settings.timezone.utcoffset(None).total_seconds() == 0
     assert plan.day_of(plan.now()) == plan.now().date()
+
+
+def test_a_postgres_store_with_its_pool_and_schema_and_the_password_from_a_file(tmp_path):
+    (tmp_path / "pg-password").write_text("pw-from-file\n")
+    text = (
+        '[store.postgres]\ndbname = "clinic"\nhost = "db.internal"\nuser = "desk"\n'
+        'password_file = "pg-password"\nschema = "lakeside"\npool_size = 7\nmax_overflow = 3\n'
+    )
+
+    env = load_config(written(tmp_path, text), environ={}).store_env()
+
+    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert (env["POSTGRES_DBNAME"], env["POSTGRES_HOST"], env["POSTGRES_USER"]) == (
+        "clinic", "db.internal", "desk",
+    )  # fmt: skip
+    assert env["POSTGRES_PASSWORD"] == "pw-from-file"  # noqa: S105 (a test's password)
+    assert (env["POSTGRES_SCHEMA"], env["POSTGRES_POOL_SIZE"], env["POSTGRES_MAX_OVERFLOW"]) == (
+        "lakeside", "7", "3",
+    )  # fmt: skip
+
+
+def test_the_key_from_a_variable_or_a_command_and_never_from_two_places(tmp_path):
+    key = new_cipher_key()
+    by_variable = written(tmp_path, '[store.key]\nenv = "CLINIC_KEY"\n', "a.toml")
+    by_command = written(tmp_path, f'[store.key]\ncommand = ["echo", "{key}"]\n', "b.toml")
+    both = written(tmp_path, '[store.key]\nenv = "CLINIC_KEY"\nfile = "k"\n', "c.toml")
+
+    assert load_config(by_variable, environ={}).store_env({"CLINIC_KEY": key})["CIPHER_KEY"] == key
+    assert load_config(by_command, environ={}).store_env()["CIPHER_KEY"] == key
+    with pytest.raises(BadConfigValue, match=r"store\.key: names 2 sources of the key"):
+        load_config(both, environ={}).store_env()
+    with pytest.raises(BadConfigValue, match="the variable CLINIC_KEY is not set"):
+        load_config(by_variable, environ={}).store_env({})
