@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
+from datetime import UTC
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from bench import (
     waitlist_month,
 )  # fmt: skip
 from bench.harness import QUICK, Row, Sizes, machine, say, table, write
-from serviceplan import ServicePlan
+from serviceplan import ServicePlan, Settings
 from serviceplan.store.config import sqlite_store
 
 WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres", "delivery",
@@ -121,7 +122,7 @@ def _run(
 
 def _history(path: Path, sizes: Sizes) -> dict[str, float]:
     """Write the simulated clinic days once, and say how big and how fast that was."""
-    plan = ServicePlan(sqlite_store(path))
+    plan = ServicePlan(sqlite_store(path), settings=Settings(timezone=UTC))
     started = time.perf_counter()
     events = 0
     for added in generate.write_history(plan, sizes.rebuild_visits, sizes.rebuild_providers):

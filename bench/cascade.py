@@ -28,6 +28,7 @@ from serviceplan import (
     Patient,
     PhoneNumber,
     ServicePlan,
+    Settings,
     Staff,
     Visit,
 )
@@ -145,4 +146,9 @@ def rows(plan: ServicePlan, sizes: Sequence[int], repeats: int) -> list[Row]:
 
 def plan_at(env: dict[str, str], *, inline: bool = True) -> ServicePlan:
     """Return a plan on `env` whose clock stands the day before the schedule."""
-    return ServicePlan(env, clock=FixedClock(DAY - timedelta(hours=1)), inline=inline)
+    return ServicePlan(
+        env,
+        clock=FixedClock(DAY - timedelta(hours=1)),
+        inline=inline,
+        settings=Settings(timezone=UTC),
+    )

@@ -20,7 +20,15 @@ from eventsourcing.persistence import StoredEvent
 
 from bench.bare import COUNTERPARTS, BareClinic
 from bench.harness import Took, stopwatch
-from serviceplan import Channel, ContactPoints, FixedClock, PhoneNumber, ServicePlan, Staff
+from serviceplan import (
+    Channel,
+    ContactPoints,
+    FixedClock,
+    PhoneNumber,
+    ServicePlan,
+    Settings,
+    Staff,
+)
 from serviceplan.store.config import memory_store
 
 DAY = datetime(2030, 1, 7, tzinfo=UTC)
@@ -86,7 +94,7 @@ def serviceplan_day(
     must have applied every event of the day.
     """
     clock = FixedClock(DAY - timedelta(days=1))
-    plan = ServicePlan(env, clock=clock)
+    plan = ServicePlan(env, clock=clock, settings=Settings(timezone=UTC))
     patients = [
         plan.register_patient(contact=CONTACT, preferred=Channel.SMS, by=DESK) for _ in slots
     ]

@@ -18,13 +18,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.harness import Row, Took, interleaved, row, stopwatch
 from bench.writers import Writers
-from serviceplan import Channel, ContactPoints, NoticeKind, ServicePlan, Staff
+from serviceplan import Channel, ContactPoints, NoticeKind, ServicePlan, Settings, Staff
 from serviceplan.delivery import DeliveryWorker, Tally
 from serviceplan.store.config import sqlite_store
 from serviceplan_webhook import WebhookChannel, WebhookSettings, signed_headers
@@ -75,7 +76,7 @@ def receiver() -> Iterator[str]:
 
 def owe(path: Path, notices: int) -> int:
     """Write `notices` portal patients each owed a follow-up; return the log's last position."""
-    plan = ServicePlan(sqlite_store(path), entry_points=False)
+    plan = ServicePlan(sqlite_store(path), entry_points=False, settings=Settings(timezone=UTC))
     for _ in range(notices):
         patient = plan.register_patient(contact=ContactPoints(), preferred=Channel.PORTAL, by=DESK)
         plan.give_consent(patient, Channel.PORTAL, by=DESK)
@@ -88,7 +89,9 @@ def owe(path: Path, notices: int) -> int:
 def worker_job(path: str, url: str, last: int, go: Callable[[], object]) -> float:
     """One delivery worker: pass over the log until every request up to `last` is handled."""
     channel = WebhookChannel(WebhookSettings(url=url, secret=SECRET))
-    plan = ServicePlan(sqlite_store(path), plugins=[channel], entry_points=False)
+    plan = ServicePlan(
+        sqlite_store(path), plugins=[channel], entry_points=False, settings=Settings(timezone=UTC)
+    )
     worker = DeliveryWorker(plan)
     go()
     with stopwatch() as took:

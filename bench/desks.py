@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from itertools import count
 from pathlib import Path
 from typing import TypeVar
@@ -25,7 +25,7 @@ from uuid import UUID
 
 from bench.clinic_day import CONTACT, DAY, DESK, VISIT_LENGTH
 from bench.harness import Row, Took, median, row, stopwatch
-from serviceplan import Channel, FixedClock, NoticeKind, Patient, ServicePlan
+from serviceplan import Channel, FixedClock, NoticeKind, Patient, ServicePlan, Settings
 from serviceplan.errors import ConcurrentUpdate
 from serviceplan.store.config import sqlite_store
 
@@ -93,7 +93,9 @@ def desk_work(plan: ServicePlan, patients: Sequence[UUID], provider: str) -> Tal
 
 def plan_on(env: dict[str, str]) -> ServicePlan:
     """Return a plan whose clock stands the day before the visits it books."""
-    return ServicePlan(env, clock=FixedClock(DAY - timedelta(days=1)))
+    return ServicePlan(
+        env, clock=FixedClock(DAY - timedelta(days=1)), settings=Settings(timezone=UTC)
+    )
 
 
 def threads_at_once(path: Path, desks: int, patients: int) -> tuple[Took, Tally]:

@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC
 from functools import partial
 from typing import Any
 
@@ -29,7 +30,7 @@ from bench.clinic_day import Slot, bare_day, pads_matching, schedule, servicepla
 from bench.harness import Row, Sizes, Took, interleaved, row, stopwatch
 from bench.raw import params
 from bench.writers import Writers
-from serviceplan import ServicePlan
+from serviceplan import ServicePlan, Settings
 from serviceplan.store.config import memory_store
 
 HOST, PORT, USER = "127.0.0.1", 5432, "postgres"
@@ -242,7 +243,7 @@ def _rows(count: int, medians: dict[str, Took], visits: int) -> list[Row]:
 def _create_tables(database: str, env: dict[str, str], pads: dict[str, str]) -> list[str]:
     """Create every contender's table once, before any writer starts; return their names."""
     names = []
-    for app in (ServicePlan(env), BareClinic(env, pads)):
+    for app in (ServicePlan(env, settings=Settings(timezone=UTC)), BareClinic(env, pads)):
         names.append(getattr(app.recorder, "events_table_name", "stored_events"))
         app.close()
     with connect(database, autocommit=True) as connection:

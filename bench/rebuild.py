@@ -17,6 +17,7 @@ import resource
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,7 +26,7 @@ from eventsourcing.system import NotificationLogReader
 
 from bench import raw
 from bench.harness import Row, median, row
-from serviceplan import ServicePlan
+from serviceplan import ServicePlan, Settings
 from serviceplan.read import DayBoard, Recovery, Views, catch_up_together
 from serviceplan.store.config import sqlite_store
 
@@ -39,7 +40,7 @@ Rebuilder = Callable[[Path], int]
 
 def eventsourcing_reader(path: Path) -> int:
     """Read every notification with eventsourcing's reader and decode it to a domain event."""
-    plan = ServicePlan(sqlite_store(path))
+    plan = ServicePlan(sqlite_store(path), settings=Settings(timezone=UTC))
     reader = NotificationLogReader(LocalNotificationLog(plan.recorder, PAGE), PAGE)
     decoded = 0
     for page in reader.select(start=1):

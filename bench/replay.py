@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import partial
 from itertools import count
 from pathlib import Path
@@ -17,7 +17,15 @@ from uuid import UUID
 
 from bench.clinic_day import DESK
 from bench.harness import Row, Took, interleaved, row, stopwatch
-from serviceplan import Channel, ContactPoints, EmailAddress, FixedClock, PhoneNumber, ServicePlan
+from serviceplan import (
+    Channel,
+    ContactPoints,
+    EmailAddress,
+    FixedClock,
+    PhoneNumber,
+    ServicePlan,
+    Settings,
+)
 from serviceplan.app.clock import system_clock
 from serviceplan.store.config import sqlite_store
 from serviceplan.store.snapshots import SNAPSHOT_ENV
@@ -62,7 +70,9 @@ def long_lived_patient(plan: ServicePlan, events: int) -> UUID:
 def rows(folder: Path, events: int, repeats: int) -> list[Row]:
     """Return the replay times with and without a snapshot, and the raw read beside them."""
     path = folder / "patient.sqlite3"
-    plan = ServicePlan(snapshotting(path), clock=FixedClock(system_clock()))
+    plan = ServicePlan(
+        snapshotting(path), clock=FixedClock(system_clock()), settings=Settings(timezone=UTC)
+    )
     patient_id = long_lived_patient(plan, events)
     if plan.get_patient(patient_id).version != events:
         raise RuntimeError("the patient's history is not the length asked for")

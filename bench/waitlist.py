@@ -34,6 +34,7 @@ from serviceplan import (
     OfferRules,
     PhoneNumber,
     ServicePlan,
+    Settings,
     Staff,
     Wants,
 )
@@ -71,7 +72,9 @@ class Day:
 
 def day_of(path: Path, openings: int, *, inline: bool) -> Day:
     """Write the day and the list (untimed); bring every follower and index up to date."""
-    plan = ServicePlan(sqlite_store(path), clock=FixedClock(NOW), inline=inline)
+    plan = ServicePlan(
+        sqlite_store(path), clock=FixedClock(NOW), inline=inline, settings=Settings(timezone=UTC)
+    )
     numbers = count()
     visits = [
         plan.book_visit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,17 @@ from serviceplan import (
 from serviceplan.plugins import STAND_INS
 from stores import STORES, SessionDatabase, open_session_database, store_settings
 
+CONFIG_VARIABLES = tuple(
+    f"SERVICEPLAN_{part}"
+    for part in ("CONFIG", "CLINIC_", "RULES_", "STORE_", "DELIVERY_", "VIEWS_")
+)
+"""Variables that would choose or change a clinic's configuration under the tests."""
+
 os.environ[STAND_INS] = "1"  # the demo's stand-ins answer where a test installs no plugin
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="serviceplan-tests-config-")
+"""No clinic configuration of the machine running the tests is read (its default path is here)."""
+for _name in [n for n in os.environ if n.startswith(CONFIG_VARIABLES)]:
+    del os.environ[_name]
 
 settings.register_profile(
     "ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from serviceplan import ServicePlan
+from serviceplan import ServicePlan, Settings
 from serviceplan.errors import ServicePlanError
 
 CLINIC_ZONE = ZoneInfo("America/New_York")
@@ -38,3 +38,7 @@ def event_names(plan: ServicePlan, since: int = 0) -> list[str]:
         n.topic.rsplit(".", 1)[-1]
         for n in plan.recorder.select_notifications(start=since + 1, limit=100_000)
     ]
+
+
+CLINIC = Settings(timezone=CLINIC_ZONE)
+"""A clinic's settings that name its zone, as every store that lasts must be opened with."""

@@ -249,3 +249,49 @@ class StoreFactConflict(StoreProblem):
             f"the store records its {name} as {recorded!r}, not {given!r}: open it as it was"
             " made, or migrate it as docs/operations.md says"
         )
+
+
+class ConfigProblem(ServicePlanError, ValueError):  # noqa: N818
+    """A clinic's configuration cannot be used: `where` (a file, or a variable), `key`, `fix`.
+
+    The message says where, which key, what is wrong with its value and how to fix it; it never
+    quotes a secret.
+    """
+
+    def __init__(self, where: str, key: str, problem: str, fix: str) -> None:
+        self.where, self.key, self.problem, self.fix = where, key, problem, fix
+        place = f"{where}: {key}" if key else where
+        super().__init__(f"{place}: {problem}; {fix}")
+
+
+class UnknownConfigKey(ConfigProblem):
+    """The configuration names a key serviceplan does not know (a typo, or an old name)."""
+
+
+class BadConfigValue(ConfigProblem):
+    """A key of the configuration has a value that cannot be used."""
+
+
+class SecretInConfig(ConfigProblem):
+    """A secret is written in the configuration file; it belongs in a file or a variable."""
+
+
+class NoConfigFile(ConfigProblem):
+    """The configuration file named by `--config` or `$SERVICEPLAN_CONFIG` cannot be read."""
+
+
+class ZoneMissing(BadStoreSetting):
+    """A file or PostgreSQL store was opened with no clinic zone given nor recorded."""
+
+
+class ZoneChanged(StoreFactConflict):
+    """The store records another zone than the one given: open it as made, or migrate it."""
+
+    def __init__(self, name: str, recorded: str, given: str) -> None:
+        super().__init__(name, recorded, given)
+        said = (
+            f"the store records its zone as {recorded!r}, not {given!r}: give the zone it was made"
+            f" with, or migrate it (migrate_zone_from = {recorded!r} in [store], see"
+            " docs/operations.md)"
+        )
+        self.args = (said,)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from followers import wait_until
+from helpers import CLINIC
 from serviceplan import ServicePlan, memory_store, sqlite_store
 from serviceplan.delivery.lease import FileLease, PostgresLease, ProcessLease, lease_for
 from stores import SessionDatabase
@@ -53,7 +54,9 @@ def test_workers_of_one_process_share_a_lock_in_memory():
 
 
 def test_a_sqlite_file_is_leased_through_a_lock_file_beside_it(tmp_path, holder):
-    plan = ServicePlan(sqlite_store(tmp_path / "clinic.sqlite3"), entry_points=False)
+    plan = ServicePlan(
+        sqlite_store(tmp_path / "clinic.sqlite3"), entry_points=False, settings=CLINIC
+    )
     lease = lease_for(plan)
     assert isinstance(lease, FileLease)
     assert lease.path == tmp_path / "clinic.sqlite3.delivery-lock"
@@ -70,7 +73,7 @@ def test_a_postgres_store_is_leased_through_an_advisory_lock(
     postgres_database: SessionDatabase,
 ):
     postgres_database.empty()
-    plan = ServicePlan(postgres_database.store(), entry_points=False)
+    plan = ServicePlan(postgres_database.store(), entry_points=False, settings=CLINIC)
     first, second = lease_for(plan), lease_for(plan)
     assert isinstance(first, PostgresLease)
 

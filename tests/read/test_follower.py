@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import DAY, at
+from helpers import CLINIC_ZONE, DAY, at
 from serviceplan import (
     Channel,
     ContactPoints,
@@ -85,7 +85,9 @@ def test_a_new_schema_drops_the_tables_and_rebuilds_from_the_start(plan):
 
 def test_views_live_beside_a_sqlite_store_and_survive_a_restart(tmp_path, desk):
     db = tmp_path / "clinic.sqlite3"
-    plan = ServicePlan(sqlite_store(db), clock=FixedClock(at(7)), settings=Settings())
+    plan = ServicePlan(
+        sqlite_store(db), clock=FixedClock(at(7)), settings=Settings(timezone=CLINIC_ZONE)
+    )
     contact = ContactPoints(PhoneNumber("+15555550123"))
     pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
     plan.book_visit(pid, provider="dr-patel", visit_type="exam", start=at(9), length=20, by=desk)

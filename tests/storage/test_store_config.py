@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import CLINIC
 from serviceplan import Channel, ServicePlan, memory_store, sqlite_store
 from serviceplan.errors import BadStoreSetting
 from serviceplan.store.config import (
@@ -35,7 +36,7 @@ def test_the_default_store_is_a_sqlite_file_in_the_users_data_folder(tmp_path: P
 
 def test_a_sqlite_store_runs_in_wal_mode(tmp_path: Path, contact, desk) -> None:
     path = tmp_path / "clinic.sqlite3"
-    plan = ServicePlan(sqlite_store(path))
+    plan = ServicePlan(sqlite_store(path), settings=CLINIC)
     plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
     plan.close()
     with sqlite3.connect(path) as db:
@@ -97,10 +98,10 @@ def test_the_environment_alone_chooses_postgres(
     postgres_database.empty()
     for name, value in postgres_database.store().items():
         monkeypatch.setenv(name, value)
-    plan = ServicePlan()
+    plan = ServicePlan(settings=CLINIC)
     pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
     plan.close()
-    again = ServicePlan(postgres_database.store())
+    again = ServicePlan(postgres_database.store(), settings=CLINIC)
     assert again.get_patient(pid).contact == contact
     assert type(again.recorder).__module__ == "eventsourcing.postgres"
     again.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CLINIC_ZONE, at
+from helpers import CLINIC, CLINIC_ZONE, at
 from serviceplan import Channel, ContactPoints, FixedClock, PhoneNumber, ServicePlan, Settings
 from serviceplan import sqlite_store as sqlite_settings
 from serviceplan.delivery import DeliveryWorker
@@ -72,7 +72,7 @@ def test_a_store_its_log_its_views_and_its_lock_file_are_the_owners_only(tmp_pat
 def test_the_default_stores_folder_is_the_owners_only(tmp_path, monkeypatch):
     monkeypatch.delenv(PERSISTENCE_MODULE, raising=False)
     monkeypatch.setenv(DB_ENV, str(tmp_path / "data" / "serviceplan" / "serviceplan.sqlite3"))
-    ServicePlan().close()
+    ServicePlan(settings=CLINIC).close()
     assert mode(tmp_path / "data" / "serviceplan") == 0o700
     assert mode(tmp_path / "data" / "serviceplan" / "serviceplan.sqlite3") == 0o600
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from followers import LEDGER_TABLE, FollowerProcess, wait_until
+from helpers import CLINIC
 from serviceplan import Channel, ContactPoints, FixedClock, PhoneNumber, ServicePlan, Staff
 from stores import SessionDatabase
 
@@ -54,7 +55,7 @@ def ledger_count(database: SessionDatabase) -> int:
 def test_a_killed_follower_resumes_where_it_stopped_and_handles_each_event_once(
     database: SessionDatabase, ledger: FollowerProcess, clock: FixedClock, desk: Staff
 ) -> None:
-    desk_plan = ServicePlan(database.store(), clock=clock)
+    desk_plan = ServicePlan(database.store(), clock=clock, settings=CLINIC)
     register(desk_plan, desk, 0, 40)
     ledger.start()
     wait_until(lambda: ledger_count(database) >= 10)

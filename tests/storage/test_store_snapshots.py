@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.application import project_aggregate
 from eventsourcing.persistence import StoredEvent
 
+from helpers import CLINIC
 from serviceplan import (
     Channel,
     ContactPoints,
@@ -38,7 +39,7 @@ def snapshot_versions(plan: ServicePlan, aggregate_id: UUID) -> list[int]:
 def test_loading_with_snapshots_equals_loading_without(
     store: dict[str, str], clock: FixedClock, contact: ContactPoints, desk: Staff
 ) -> None:
-    plan = ServicePlan({**store, SNAPSHOT_ENV: "3"}, clock=clock)
+    plan = ServicePlan({**store, SNAPSHOT_ENV: "3"}, clock=clock, settings=CLINIC)
     pid = busy_patient(plan, contact, desk, clock)
     assert snapshot_versions(plan, pid) == [3, 6, 9]
     from_snapshot = plan.get_patient(pid)
@@ -51,7 +52,7 @@ def test_loading_with_snapshots_equals_loading_without(
 def test_a_loaded_snapshot_goes_on_recording(
     store: dict[str, str], clock: FixedClock, contact: ContactPoints, desk: Staff
 ) -> None:
-    plan = ServicePlan({**store, SNAPSHOT_ENV: "4"}, clock=clock)
+    plan = ServicePlan({**store, SNAPSHOT_ENV: "4"}, clock=clock, settings=CLINIC)
     pid = busy_patient(plan, contact, desk, clock)
     plan.opt_out(pid, Channel.SMS, by=desk)
     assert snapshot_versions(plan, pid) == [4, 8, 12]
@@ -76,7 +77,7 @@ def test_only_patients_and_notice_days_are_snapshotted(
 def test_a_visit_loads_from_its_events_even_beside_a_snapshot_taken_by_hand(
     store: dict[str, str], clock: FixedClock, contact: ContactPoints, desk: Staff
 ) -> None:
-    plan = ServicePlan({**store, SNAPSHOT_ENV: "1"}, clock=clock)
+    plan = ServicePlan({**store, SNAPSHOT_ENV: "1"}, clock=clock, settings=CLINIC)
     pid = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
     visit = plan.book_visit(
         pid, provider="dr-patel", visit_type="exam", start=clock.advance(60), length=20, by=desk
@@ -104,7 +105,7 @@ def test_a_visit_loads_from_its_events_even_beside_a_snapshot_taken_by_hand(
 
 
 def test_an_interval_of_zero_turns_snapshots_off(store: dict[str, str]) -> None:
-    plan = ServicePlan({**store, SNAPSHOT_ENV: "0"})
+    plan = ServicePlan({**store, SNAPSHOT_ENV: "0"}, settings=CLINIC)
     assert plan.snapshots is None
     plan.close()
 

@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from helpers import at, refused
+from helpers import CLINIC, at, refused
 from serviceplan import Channel, ServicePlan, Staff, memory_store, sqlite_store
 from serviceplan.errors import ConcurrentUpdate, InvalidInput
 from serviceplan.store.config import default_db_path, with_default_store
@@ -14,7 +14,7 @@ def test_with_nothing_configured_events_go_to_a_sqlite_file(tmp_path, monkeypatc
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SERVICEPLAN_DB", str(tmp_path / "clinic.sqlite3"))
 
-    plan = ServicePlan()
+    plan = ServicePlan(settings=CLINIC)
 
     assert plan.env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite"
     assert plan.env.get("SQLITE_DBNAME") == str(tmp_path / "clinic.sqlite3")
@@ -36,7 +36,7 @@ def test_a_configured_store_is_left_alone():
 
 
 def test_events_on_a_sqlite_file_are_there_after_a_restart(tmp_path, desk, contact):
-    first = ServicePlan(sqlite_store(tmp_path / "clinic.sqlite3"))
+    first = ServicePlan(sqlite_store(tmp_path / "clinic.sqlite3"), settings=CLINIC)
     patient = first.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
     first.close()
 
@@ -63,7 +63,7 @@ def test_two_desks_changing_one_record_at_once_get_a_typed_conflict(plan, desk, 
 
 
 def test_commands_from_threads_on_a_sqlite_file_lose_nothing(tmp_path, desk, contact):
-    plan = ServicePlan(sqlite_store(tmp_path / "clinic.sqlite3"))
+    plan = ServicePlan(sqlite_store(tmp_path / "clinic.sqlite3"), settings=CLINIC)
     registered = []
 
     def register():

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from importlib.metadata import entry_points
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from serviceplan import (
     Channel,
     ContactPoints,
     ServicePlan,
+    Settings,
     VisitStatus,
     sqlite_store,
     visit_id_for,
@@ -23,13 +25,16 @@ from serviceplan import (
 from serviceplan_hl7v2 import MllpClient, MllpListener, SiuFeed, SqliteLedger
 from serviceplan_hl7v2.__main__ import main
 
+PARIS = ZoneInfo("Europe/Paris")
+"""The clinic's zone, as the commands below name it (`--zone`)."""
+
 
 @pytest.fixture
 def store(tmp_path, desk, monkeypatch):
     """A clinic's SQLite store, with the samples' patient registered, as the command finds it."""
     path = tmp_path / "clinic.sqlite3"
     monkeypatch.setenv("SERVICEPLAN_DB", str(path))
-    ServicePlan(sqlite_store(path)).register_patient(
+    ServicePlan(sqlite_store(path), settings=Settings(timezone=PARIS)).register_patient(
         contact=ContactPoints(), preferred=Channel.PORTAL, by=desk, external_id="PATID1234"
     )
     return path

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from datetime import UTC
 from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
 
@@ -39,7 +40,7 @@ def store(tmp_path):
 @pytest.fixture
 def line(store, clock):
     """The inbound line's plan on the clinic's store."""
-    plan = ServicePlan(store, clock=clock, settings=Settings(), entry_points=False)
+    plan = ServicePlan(store, clock=clock, settings=Settings(timezone=UTC), entry_points=False)
     yield plan
     plan.close()
 
@@ -47,7 +48,7 @@ def line(store, clock):
 @pytest.fixture
 def desk_plan(store, clock):
     """The front desk's plan on the same store: another writer of the same records."""
-    plan = ServicePlan(store, clock=clock, settings=Settings(), entry_points=False)
+    plan = ServicePlan(store, clock=clock, settings=Settings(timezone=UTC), entry_points=False)
     yield plan
     plan.close()
 

@@ -23,16 +23,20 @@ class PatientDesk(Desk):
         contact: ContactPoints,
         preferred: Channel,
         by: Staff,
-        language: str = "en",
+        language: str | None = None,
         external_id: str | None = None,
         now: datetime | None = None,
     ) -> UUID:
-        """Register a patient; with `external_id` (a chart number) the id is stable across feeds."""
+        """Register a patient; with `external_id` (a chart number) the id is stable across feeds.
+
+        Without `language`, the patient's messages are in the clinic's (`Settings.language`).
+        """
         patient_id = None if external_id is None else patient_id_for(external_id)
         if patient_id is not None and self.plan.recorded(patient_id):
             raise InvalidInput("a patient with that external id is already registered")
+        spoken = self.plan.settings.language if language is None else language
         patient = Patient.register(
-            contact=contact, preferred=preferred, language=language, at=self.plan.now(now),
+            contact=contact, preferred=preferred, language=spoken, at=self.plan.now(now),
             by=by, patient_id=patient_id,
         )  # fmt: skip
         self.plan.record(patient)

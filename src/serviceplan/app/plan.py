@@ -29,6 +29,8 @@ from serviceplan.app.reply_index import ReplyIndex
 from serviceplan.app.schedule import ScheduleIndex
 from serviceplan.app.settings import Settings
 from serviceplan.app.waitlist_index import WaitlistIndex
+from serviceplan.app.zone import settled_zone
+from serviceplan.config import ClinicConfig
 from serviceplan.domain import checks
 from serviceplan.errors import ConcurrentUpdate
 from serviceplan.plugins import Plugins, load_plugins
@@ -54,6 +56,13 @@ class Plan(Base):
     ) -> None:
         self.settings = settings or Settings()
         super().__init__(env, clock=clock, transcodings=transcodings)
+        try:
+            self.settings = settled_zone(self, self.settings)
+        except BaseException:
+            super().close()
+            raise
+        self.config: ClinicConfig | None = None
+        """The clinic's configuration, when the plan was opened from one (`from_config`)."""
         self.plugins: Plugins = load_plugins(
             self.env,
             zone=self.settings.timezone,

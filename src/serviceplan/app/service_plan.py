@@ -8,6 +8,7 @@ all under one name, typed, so `plan.announce_delay(...)` reads as it always did.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
@@ -34,6 +35,9 @@ from serviceplan.app.replies import ReplyDesk
 from serviceplan.app.settings import Settings
 from serviceplan.app.visits import VisitDesk
 from serviceplan.app.waitlist import WaitlistDesk
+from serviceplan.config import ClinicConfig, load_config
+from serviceplan.plugins import DISABLE
+from serviceplan.plugins import loading as plugin_loading
 from serviceplan.read.views import Views
 
 D = TypeVar("D", bound=Desk)
@@ -106,6 +110,52 @@ class ServicePlan(Plan):
         self.desks: dict[type[Desk], Desk] = {desk: desk(self) for desk in DESKS}
         """The desks whose commands the plan offers, one of each."""
         self.followers = [policy(self) for policy in POLICIES]
+
+    @classmethod
+    def from_config(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        clock: Clock = system_clock,
+        plugins: Iterable[object] = (),
+        views: Views | None = None,
+        inline: bool = True,
+    ) -> ServicePlan:
+        """Open the clinic's plan as its configuration file says (see `serviceplan.config`).
+
+        The file is `path`, else `$SERVICEPLAN_CONFIG`, else the default path; the commands
+        (`serviceplan deliver --config ...`) read the same file the same way.
+        """
+        return cls.configured(
+            load_config(path), clock=clock, plugins=plugins, views=views, inline=inline
+        )
+
+    @classmethod
+    def configured(  # noqa: PLR0913 (each is an independent, optional part of the set-up)
+        cls,
+        config: ClinicConfig,
+        *,
+        clock: Clock = system_clock,
+        plugins: Iterable[object] = (),
+        views: Views | None = None,
+        inline: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> ServicePlan:
+        """Open the plan of a configuration already read; `env` replaces its store's settings."""
+        store = dict(config.store_env() if env is None else env)
+        installed = [e.name for e in plugin_loading.installed()]
+        kept_out = config.disabled_plugins(installed)
+        if kept_out:
+            already = store.get(DISABLE) or os.environ.get(DISABLE, "")
+            store[DISABLE] = ",".join(sorted({*kept_out, *filter(None, already.split(","))}))
+        path = config.views_path
+        chosen = views if views is not None or path is None else Views(path)
+        plan = cls(
+            store, clock=clock, settings=config.settings(), plugins=plugins, views=chosen,
+            inline=inline,
+        )  # fmt: skip
+        plan.config = config
+        return plan
 
     # Patients
     register_patient = Command(PatientDesk.register_patient)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, time, tzinfo
+from datetime import time, timedelta, timezone, tzinfo
 
 import attrs
 
@@ -13,13 +13,25 @@ from serviceplan.domain.money import Money
 from serviceplan.domain.offer_rounds import OfferRules
 from serviceplan.domain.visit_type import EYE_CLINIC, Catalogue
 
+UNNAMED_ZONE = timezone(timedelta(0), "UTC (no zone named)")
+"""The zone of settings that name none: UTC for a store in memory, refused for a file or a server.
+
+Compared by identity (`settings.timezone is UNNAMED_ZONE`): it equals UTC as a zone does.
+"""
+
 
 @attrs.frozen
 class Settings:
     """What a clinic configures; every figure has a default from the rules it follows."""
 
-    timezone: tzinfo = UTC
-    """The clinic's local zone: it decides which day a visit belongs to."""
+    timezone: tzinfo = UNNAMED_ZONE
+    """The clinic's local zone: it decides which day a visit belongs to, and the time a message
+    says. Required for a file or PostgreSQL store, which records it (see `serviceplan.app.zone`);
+    a store in memory without one runs in UTC."""
+    language: str = "en"
+    """The language of messages to a patient registered without one (a tag like 'en', 'es-MX')."""
+    migrate_zone_from: str | None = None
+    """Asks to move a store recorded in this zone to `timezone` (docs/operations.md)."""
     offering_item_limit: Money = Money("15.00")  # noqa: RUF009 (Money is frozen)
     """Retail value at most per peace offering (OIG, December 2016)."""
     offering_yearly_limit: Money = Money("75.00")  # noqa: RUF009 (Money is frozen)
@@ -52,6 +64,11 @@ class Settings:
     """Who may do what; see `serviceplan.app.permissions`."""
     offers: OfferRules = OfferRules()  # noqa: RUF009 (OfferRules is frozen)
     """How freed time is offered to the waitlist: rounds, windows, the last call."""
+
+    @property
+    def zone_named(self) -> bool:
+        """Say whether a zone was named (UTC itself counts, the default does not)."""
+        return self.timezone is not UNNAMED_ZONE
 
     @property
     def offering_limits(self) -> OfferingLimits:

@@ -1,7 +1,8 @@
 """The `serviceplan` command line: the demo day, the read models, and the whole history.
 
 Commands: demo, board, incidents, report, audit, status, export and replay; deliver and follow
-run the followers (notice delivery, the read models) as processes of their own.
+run the followers (notice delivery, the read models) as processes of their own; init, config and
+plugins set a clinic up and check it.
 
 Exit codes tell the cause (see `serviceplan.cli.failures`): 0 ok, 1 a domain refusal, 2 bad
 usage or a bad file, 3 the store, 4 the key, 5 a plugin, 6 the configuration, 7 a follower that
@@ -20,10 +21,12 @@ import click
 
 from serviceplan.cli import logs
 from serviceplan.cli.commands import audit, board, incidents
+from serviceplan.cli.config_commands import config, init
 from serviceplan.cli.demo_command import demo
 from serviceplan.cli.failures import EXIT_INTERRUPTED, EXIT_OK, classify
 from serviceplan.cli.follow_commands import deliver, follow
 from serviceplan.cli.history_commands import export, replay
+from serviceplan.cli.plugins_command import plugins
 from serviceplan.cli.report_command import report
 from serviceplan.cli.status_command import status
 
@@ -55,7 +58,11 @@ def cli(run: Run, verbose: int, *, quiet: bool, debug: bool) -> None:
     logs.choose(logs.level_for(verbose, quiet=quiet))
 
 
-for command in (demo, board, incidents, report, audit, status, export, replay, deliver, follow):
+COMMANDS = (
+    demo, board, incidents, report, audit, status, export, replay, deliver, follow, init, config,
+    plugins,
+)  # fmt: skip
+for command in COMMANDS:
     cli.add_command(command)
 
 

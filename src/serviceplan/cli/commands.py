@@ -14,6 +14,7 @@ from serviceplan.cli.jsonout import dumps, plain
 from serviceplan.cli.session import (
     as_of_option,
     caught_up,
+    config_option,
     db_option,
     json_option,
     open_plan,
@@ -66,6 +67,7 @@ def board_json(day: date | None, sections: list[ProviderBoard], now: datetime) -
 
 @click.command(short_help="Show each provider's day and the call list.")
 @db_option
+@config_option
 @click.option("--provider", "-p", default=None, help="only this provider's day")
 @click.option(
     "--date", "-d", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -94,6 +96,7 @@ def board(
 
 @click.command(short_help="Show the incidents still open and what is overdue.")
 @db_option
+@config_option
 @as_of_option
 @json_option
 def incidents(db: Path | None, moment: datetime | None, *, as_json: bool) -> None:
@@ -117,6 +120,7 @@ def incidents(db: Path | None, moment: datetime | None, *, as_json: bool) -> Non
 
 @click.command(short_help="Show who did what, and when, for a patient or an incident.")
 @db_option
+@config_option
 @click.option("--patient", default=None, help="a patient's id (or its first 8 characters)")
 @click.option("--incident", default=None, help="an incident's id (or its first 8 characters)")
 @as_of_option

@@ -8,7 +8,7 @@
 | 3 | the store: unreachable, unreadable, damaged, or written by a newer serviceplan |
 | 4 | the key: missing, malformed, or not the store's |
 | 5 | a plugin: broken (failed to load), missing, or breaking its contract |
-| 6 | the configuration: a setting that cannot be used |
+| 6 | the configuration: a file, key or setting that cannot be used; a zone unlike the store's |
 | 7 | a follower (deliver, follow) gave up after its failed passes in a row |
 | 8 | an unexpected error: a bug (run again with --debug, and report it) |
 | 130 | stopped by Ctrl-C before it finished (the usual code for SIGINT) |
@@ -32,11 +32,13 @@ from serviceplan.errors import (
     BadHistoryFile,
     BadKey,
     BadStoreSetting,
+    ConfigProblem,
     FollowerGaveUp,
     InvalidInput,
     PluginProblem,
     ServicePlanError,
     StoreProblem,
+    ZoneChanged,
 )
 
 EXIT_OK = 0
@@ -85,7 +87,7 @@ def _ours(error: BaseException) -> tuple[int, str] | None:
     code = EXIT_REFUSED
     if isinstance(error, BadKey):
         code = EXIT_KEY
-    elif isinstance(error, BadStoreSetting):
+    elif isinstance(error, BadStoreSetting | ConfigProblem | ZoneChanged):
         code = EXIT_CONFIGURATION
     elif isinstance(error, InvalidInput | BadHistoryFile):
         code = EXIT_USAGE

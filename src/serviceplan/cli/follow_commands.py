@@ -24,7 +24,13 @@ import click
 
 from serviceplan import Channel, ServicePlan
 from serviceplan.cli.failures import BadInputFile
-from serviceplan.cli.session import db_option, open_existing, stdout
+from serviceplan.cli.session import (
+    config_option,
+    db_option,
+    open_existing,
+    read_models_of,
+    stdout,
+)
 from serviceplan.delivery import DeliveryWorker, Tally
 from serviceplan.errors import BrokenPlugins, StoreUnavailable
 from serviceplan.passes import Pacing, pass_after_pass
@@ -123,6 +129,7 @@ def warn_of_missing_channels(plan: ServicePlan) -> None:
 
 @click.command(short_help="Deliver the notices owed, pass after pass, until stopped.")
 @db_option
+@config_option
 @every_option(30.0)
 @once_option()
 @pacing_options
@@ -168,11 +175,13 @@ def deliver(
 
 @click.command(short_help="Keep the read models caught up, pass after pass, until stopped.")
 @db_option
+@config_option
 @click.option(
     "--views",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="SQLite file for the read models [default: the store's own SQLite file]",
+    help="SQLite file for the read models [default: [views] path of the configuration, else the"
+    " store's own SQLite file]",
 )
 @every_option(5.0)
 @once_option()
@@ -193,7 +202,7 @@ def follow(  # noqa: PLR0913, PLR0917 (click passes one argument per option)
     plan = open_existing(db)
     refuse_broken_plugins(plan, "follow")
     try:
-        kept = Views(views) if views is not None else Views.beside(plan)
+        kept = Views(views) if views is not None else read_models_of(plan)
     except StoreUnavailable as unusable:  # a folder that is not there, say
         plan.close()
         raise NoViews(str(unusable)) from None

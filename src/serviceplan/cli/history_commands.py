@@ -17,7 +17,15 @@ import click
 from serviceplan import ServicePlan, memory_store, sqlite_store
 from serviceplan.cli.failures import BadInputFile
 from serviceplan.cli.output import written
-from serviceplan.cli.session import catch_up, db_option, open_existing, progress_bar, stdout
+from serviceplan.cli.session import (
+    catch_up,
+    config_option,
+    current_config,
+    db_option,
+    open_existing,
+    progress_bar,
+    stdout,
+)
 from serviceplan.errors import BadHistoryFile, StoreNotEmpty
 from serviceplan.read import AuditTrail, DayBoard, OpenIncidents, Recovery, Views
 from serviceplan.store.files import check_store_file, stored_events
@@ -30,6 +38,7 @@ EXPORTS = (b'{"format":"' + FORMAT.encode() + b'"',)
 
 @click.command(short_help="Write the store's whole history to a JSON-lines file.")
 @db_option
+@config_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export(db: Path | None, file: Path) -> None:
     """Write every event of the store at --db to FILE, oldest first, one JSON object a line.
@@ -56,6 +65,7 @@ def export(db: Path | None, file: Path) -> None:
     required=True,
     help="the new SQLite file to replay into (it must not hold events yet)",
 )
+@config_option
 @click.option(
     "--accept-version-1",
     is_flag=True,
@@ -66,6 +76,7 @@ def replay(file: Path, db: Path, *, accept_version_1: bool) -> None:
 
     The whole file is checked first, its trailer included: a bad, cut-short or altered file is
     refused with its line number and reason, and nothing is written, --db not even created.
+    The new store records the clinic's zone, from the configuration (--config).
     """
     check_store_file(db)
     if stored_events(db):
@@ -87,7 +98,7 @@ def replay(file: Path, db: Path, *, accept_version_1: bool) -> None:
         raise BadInputFile(msg) from None
     finally:
         checker.close()
-    plan = ServicePlan(sqlite_store(db))
+    plan = ServicePlan.configured(current_config(), env=sqlite_store(db))
     try:
         count = write_history(plan, events)
     except StoreNotEmpty as full:

@@ -14,6 +14,7 @@ from serviceplan.cli.output import written
 from serviceplan.cli.session import (
     as_of_option,
     catch_up,
+    config_option,
     db_option,
     json_option,
     open_plan,
@@ -87,6 +88,7 @@ def write_page(  # noqa: PLR0913, PLR0917 (what the page shows)
 
 @click.command(short_help="Show the recovery report for a month or any range.")
 @db_option
+@config_option
 @click.option(
     "--from", "first", type=DAY, default=None, help="first day [default: first on record]"
 )
@@ -114,18 +116,18 @@ def report(  # noqa: PLR0913, PLR0917 (click passes one argument per option)
     as_json: bool,
 ) -> None:
     """Show the recovery report: incidents by process cause, offerings, patients near the limit."""
+    asked = None
+    if month is not None:  # bad usage is told before the store is opened
+        if first or last:
+            msg = "give --month or --from/--to, not both"
+            raise click.UsageError(msg)
+        asked = month_span(month)
     plan = open_plan(db)
     views = views_for(plan, moment)
     recovery, board = Recovery(plan, views, until=moment), DayBoard(plan, views, until=moment)
     incidents = OpenIncidents(plan, views, until=moment)
     catch_up([recovery, board, incidents] if html else [recovery, board])
-    if month is not None:
-        if first or last:
-            msg = "give --month or --from/--to, not both"
-            raise click.UsageError(msg)
-        begin, end = month_span(month)
-    else:
-        begin, end = span_of(recovery, board, first, last)
+    begin, end = asked if asked is not None else span_of(recovery, board, first, last)
     found = recovery.report(begin, end, yearly_limit=plan.settings.offering_yearly_limit)
     if html is not None:
         write_page(board, incidents, html, found, day and day.date(), moment)

@@ -12,10 +12,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,15 +26,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from serviceplan import ServicePlan, memory_store, sqlite_store
 from serviceplan.cli.failures import BadInputFile
+from serviceplan.config import ClinicConfig, load_config
 from serviceplan.errors import BadStoreSetting, ServicePlanError, StoreUnavailable
 from serviceplan.read import Follower, Views, as_of, catch_up_together
-from serviceplan.store.config import PERSISTENCE_MODULE, POSTGRES, SQLITE, default_db_path
+from serviceplan.store.config import (
+    COMPRESSOR_TOPIC,
+    PERSISTENCE_MODULE,
+    POSTGRES,
+    SQLITE,
+    default_db_path,
+)
 from serviceplan.store.files import check_store_file
-from serviceplan.store.keys import check_key
+from serviceplan.store.keys import CIPHER_KEY, CIPHER_TOPIC, check_key
+from serviceplan.store.snapshots import SNAPSHOT_ENV
 
 M = TypeVar("M", bound=Follower)
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_DETAIL = 300
+CONFIG_META = "serviceplan.config"
+KEPT_WITH_DB = (CIPHER_KEY, CIPHER_TOPIC, COMPRESSOR_TOPIC, SNAPSHOT_ENV)
+"""What a configured store keeps when `--db` names another file: its key, compression."""
 
 
 class NoStore(BadInputFile):
@@ -50,6 +60,31 @@ def db_option(command: F) -> F:
         default=None,
         help="SQLite file of events [default: $SERVICEPLAN_DB, else the user's data folder]",
     )(command)
+
+
+def config_option(command: F) -> F:
+    """Add `--config FILE`: the clinic's configuration (else $SERVICEPLAN_CONFIG, the default)."""
+
+    def keep(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+        ctx.meta[CONFIG_META] = value
+
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=keep,
+        help="the clinic's configuration file [default: $SERVICEPLAN_CONFIG, else"
+        " ~/.config/serviceplan/serviceplan.toml when it exists]",
+    )(command)
+
+
+def current_config() -> ClinicConfig:
+    """Return the configuration the command was given (`--config`), or found, or none."""
+    context = click.get_current_context(silent=True)
+    given = None if context is None else context.meta.get(CONFIG_META)
+    return load_config(given)
 
 
 def json_option(command: F) -> F:
@@ -71,39 +106,60 @@ def as_of_option(command: F) -> F:
 
 
 def open_plan(db: Path | None, views: Views | None = None) -> ServicePlan:
-    """Open the store at `db`; a file that does not exist yet is an empty store, left uncreated.
+    """Open the store at `db`, else the configuration's, else the environment's or the default.
 
-    `views` keeps the plan's indexes elsewhere than beside the store (in memory, for a command
-    that must write nothing).
+    A SQLite file that does not exist yet is an empty store, left uncreated. `views` keeps the
+    plan's indexes elsewhere than beside the store (in memory, for a command that must write
+    nothing).
     """
-    if db is None and os.environ.get(PERSISTENCE_MODULE):
-        return _opened(partial(ServicePlan, views=views), _configured_file())
-    path = db if db is not None else default_db_path()
-    check_store_file(path)
-    if not path.exists():
-        return ServicePlan(memory_store(), views=views)
-    return _opened(lambda: ServicePlan(sqlite_store(path), views=views), path)
+    config = current_config()
+    env, path = store_for(db, config)
+    if db is not None:
+        config = config.without_views()
+    if path is not None:
+        check_store_file(path)
+        if not path.exists():
+            return ServicePlan.configured(config, env=memory_store(), views=views)
+    return _opened(lambda: ServicePlan.configured(config, env=env, views=views), path, env)
 
 
 def open_existing(db: Path | None, views: Views | None = None) -> ServicePlan:
-    """Open the store to work on: the environment's (PostgreSQL), or a SQLite file that exists."""
-    if db is None and os.environ.get(PERSISTENCE_MODULE):
-        return open_plan(None, views)
-    path = db if db is not None else default_db_path()
-    if not path.exists():
+    """Open the store to work on: a SQLite file that exists, or a server's (PostgreSQL)."""
+    _, path = store_for(db, current_config())
+    if path is not None and not path.exists():
         raise NoStore(f"no store at {path}")
-    return open_plan(path, views)
+    return open_plan(db, views)
 
 
-def _configured_file() -> Path | None:
-    """Return the SQLite file the environment names as the store, if it names one."""
-    name = os.environ.get("SQLITE_DBNAME", "")
-    if os.environ.get(PERSISTENCE_MODULE) != SQLITE or not name or name.startswith("file:"):
+def store_for(db: Path | None, config: ClinicConfig) -> tuple[dict[str, str], Path | None]:
+    """Return the store's settings and its SQLite file, if it is one: `--db`, else configured.
+
+    `--db` keeps the configured key and compression; with neither, the environment's store
+    (eventsourcing's variables) or the default file.
+    """
+    named = config.store_env()
+    kept = {k: v for k, v in named.items() if k in KEPT_WITH_DB}
+    if db is not None:
+        return {**kept, **sqlite_store(db)}, db
+    if named.get(PERSISTENCE_MODULE):
+        return named, _sqlite_file(named)
+    if os.environ.get(PERSISTENCE_MODULE):
+        return kept, _sqlite_file(os.environ)
+    path = default_db_path()
+    return {**kept, **sqlite_store(path)}, path
+
+
+def _sqlite_file(env: Mapping[str, str]) -> Path | None:
+    """Return the SQLite file the settings name as the store, if they name one."""
+    name = env.get("SQLITE_DBNAME", "")
+    if env.get(PERSISTENCE_MODULE) != SQLITE or not name or name.startswith("file:"):
         return None
     return None if ":memory:" in name else Path(name)
 
 
-def _opened(make: Callable[[], ServicePlan], path: Path | None) -> ServicePlan:
+def _opened(
+    make: Callable[[], ServicePlan], path: Path | None, env: Mapping[str, str]
+) -> ServicePlan:
     """Open a plan with `make`; what fails underneath becomes a typed error with its cause."""
     if path is not None:
         check_store_file(path)
@@ -114,8 +170,9 @@ def _opened(make: Callable[[], ServicePlan], path: Path | None) -> ServicePlan:
     except InfrastructureFactoryError as error:
         raise BadStoreSetting(f"the store cannot be set up: {_detail(error)}") from None
     except PersistenceError as error:
-        where = f"{path}" if path is not None else _server()
-        cause = _detail(error) if path is not None else _postgres_cause() or _detail(error)
+        settings = {**os.environ, **env}
+        where = f"{path}" if path is not None else _server(settings)
+        cause = _detail(error) if path is not None else _postgres_cause(settings) or _detail(error)
         _let_go(error)
         raise StoreUnavailable(f"the store at {where} cannot be opened: {cause}") from None
     except (OSError, ValueError, TopicError) as error:  # a setting eventsourcing cannot use
@@ -138,16 +195,14 @@ def _let_go(error: BaseException) -> None:
     gc.collect()
 
 
-def _server() -> str:
-    """Name the PostgreSQL database the environment points at (no password)."""
-    env = os.environ
+def _server(env: Mapping[str, str]) -> str:
+    """Name the PostgreSQL database the settings point at (no password)."""
     host, port = env.get("POSTGRES_HOST", "?"), env.get("POSTGRES_PORT", "5432")
     return f"{host}:{port}, database {env.get('POSTGRES_DBNAME', '?')}"
 
 
-def _postgres_cause() -> str | None:
-    """Ask the PostgreSQL server named by the environment why it refuses (the pool hides it)."""
-    env = os.environ
+def _postgres_cause(env: Mapping[str, str]) -> str | None:
+    """Ask the PostgreSQL server the settings name why it refuses (the pool hides it)."""
     if env.get(PERSISTENCE_MODULE) != POSTGRES:
         return None
     try:
@@ -197,7 +252,13 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 
 def views_for(plan: ServicePlan, moment: datetime | None) -> Views:
     """Return the views beside the store, or fresh ones in memory to build as of a moment."""
-    return Views() if moment is not None else Views.beside(plan)
+    return Views() if moment is not None else read_models_of(plan)
+
+
+def read_models_of(plan: ServicePlan) -> Views:
+    """Return where the plan's read models live: the configured file, else beside the store."""
+    path = None if plan.config is None else plan.config.views_path
+    return Views(path) if path is not None else Views.beside(plan)
 
 
 def catch_up(followers: Sequence[Follower]) -> None:
@@ -211,6 +272,6 @@ def caught_up(plan: ServicePlan, model: type[M], moment: datetime | None = None)
     with progress_bar(f"reading the log into {model.name}") as tell:
         if moment is not None:
             return as_of(plan, model, moment, progress=tell)
-        built = model(plan, Views.beside(plan))
+        built = model(plan, read_models_of(plan))
         built.catch_up(tell)
         return built

@@ -20,7 +20,7 @@ import click
 from serviceplan import ServicePlan
 from serviceplan.cli.failures import BadInputFile
 from serviceplan.cli.jsonout import dumps
-from serviceplan.cli.session import db_option, json_option, open_existing, stdout
+from serviceplan.cli.session import config_option, db_option, json_option, open_existing, stdout
 from serviceplan.delivery import DeliveryWorker
 from serviceplan.read import AuditTrail, DayBoard, OpenIncidents, Recovery
 from serviceplan.read.views import Views
@@ -140,6 +140,7 @@ def said(found: dict[str, Any]) -> list[str]:
 
 @click.command(short_help="Show how far behind the followers are, and the oldest notice owed.")
 @db_option
+@config_option
 @click.option(
     "--views",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 import attrs
 
+from serviceplan.config import ClinicConfig
 from serviceplan.domain import checks
 from serviceplan.domain.contact import Channel, PhoneNumber
 
@@ -62,3 +64,48 @@ class DeliverySettings:
     def backoff(self, failures: int) -> int:
         """Return the minutes to wait after the `failures`-th failed try."""
         return int(min(self.backoff_minutes * 2 ** max(failures - 1, 0), self.backoff_cap_minutes))
+
+
+def delivery_settings(config: ClinicConfig | None) -> DeliverySettings:
+    """Return how to send as the configuration says: the clinic's name and number, the rest.
+
+    A value that cannot be used is refused with the file and the key (`BadConfigValue`).
+    """
+    if config is None:
+        return DeliverySettings()
+    section, clinic = config.file.delivery, config.file.clinic
+    chosen: dict[str, Any] = {"call_back": config.call_back()}
+    if clinic.name is not None:
+        chosen["clinic_name"] = clinic.name
+    for name in ("quiet_from", "quiet_until"):
+        text = getattr(section, name)
+        if text is not None:
+            chosen[name] = config.time_of(f"delivery.{name}", text)
+    for name in (
+        "per_day", "per_week", "tries", "backoff_minutes", "backoff_cap_minutes",
+        "timeout_seconds", "ask_by_text", "batch_size",
+    ):  # fmt: skip
+        value = getattr(section, name)
+        if value is not None:
+            chosen[name] = value
+    if section.automated is not None:
+        chosen["automated"] = frozenset(_channel(config, name) for name in section.automated)
+    if section.channel_order is not None:
+        chosen["channel_order"] = tuple(section.channel_order)
+    try:
+        return DeliverySettings(**chosen)
+    except (ValueError, TypeError) as error:
+        named = [f"delivery.{n}" for n in chosen if n in str(error)]
+        key = "clinic.name" if "clinic name" in str(error) else (named or ["delivery"])[0]
+        fix = "see docs/operations.md, 'Configuring a clinic'"
+        raise config.refuse(key, str(error), fix) from None
+
+
+def _channel(config: ClinicConfig, name: str) -> Channel:
+    try:
+        return Channel(name)
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise config.refuse(
+            "delivery.automated", f"{name!r} is no channel", f"name {known}"
+        ) from None

@@ -32,7 +32,7 @@ from eventsourcing.utils import get_topic
 from serviceplan.app.service_plan import ServicePlan
 from serviceplan.delivery.attempt import Attempt, Tally
 from serviceplan.delivery.lease import Lease, lease_for
-from serviceplan.delivery.settings import DeliverySettings
+from serviceplan.delivery.settings import DeliverySettings, delivery_settings
 from serviceplan.domain import checks
 from serviceplan.domain.notice import Receipt
 from serviceplan.domain.notice_record import NoticeRecord
@@ -56,7 +56,8 @@ class DeliveryWorker:
         lease: Lease | None = None,
     ) -> None:
         self.plan = plan
-        self.settings = settings or DeliverySettings()
+        self.settings = settings or delivery_settings(plan.config)
+        """How to send: as given, else as the plan's configuration says, else the defaults."""
         self.lease = lease_for(plan) if lease is None else lease
         self.requests_position = f"{plan.name}.notice-requests"
         self.retries_position = f"{plan.name}.notice-retries"

@@ -29,6 +29,11 @@ def patient_id_for(external_id: str) -> UUID:
     return uuid5(PATIENT_NAMESPACE, checks.text(external_id, "external id", max_length=128))
 
 
+def language_tag(value: object) -> str:
+    """Return `value` if it is a language tag ('en', 'es-MX'), or refuse it."""
+    return _language(value)
+
+
 def _language(value: object) -> str:
     if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
         raise InvalidInput(f"language must be a tag like 'en' or 'es-MX' (got {value!r})")

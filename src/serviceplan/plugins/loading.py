@@ -50,6 +50,11 @@ def with_stand_ins(env: Mapping[str, str]) -> dict[str, str]:
     return {**env, STAND_INS: "1"}
 
 
+def installed() -> list[EntryPoint]:
+    """Return the installed `serviceplan` entry points."""
+    return list(entry_points(group=ENTRY_POINT_GROUP))
+
+
 def build_manager(
     env: Mapping[str, str],
     *,
@@ -70,13 +75,13 @@ def build_manager(
     for name, plugin in builtins:
         if manager.register(plugin, name) is None:
             log.info("built-in plugin %s is disabled", name)
-    installed = list(entry_points(group=ENTRY_POINT_GROUP))
+    found = installed()
     if load_entry_points:
-        for entry_point in installed:
+        for entry_point in found:
             register_entry_point(manager, entry_point, strict=flag(env, STRICT))
     for plugin in extra:
         manager.register(plugin)
-    names = {*known, *(n for n, _ in builtins), *(e.name for e in installed)}
+    names = {*known, *(n for n, _ in builtins), *(e.name for e in found)}
     names |= {name for name, plugin in manager.list_name_plugin() if plugin is not None}
     manager.unknown_disabled = frozenset(disabled - names)
     if manager.unknown_disabled:

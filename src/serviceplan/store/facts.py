@@ -80,5 +80,19 @@ def write_fact(plan: Application[UUID], name: str, value: str) -> None:
         raise StoreFactConflict(name, stored, value)
 
 
+def rewrite_fact(plan: Application[UUID], name: str, value: str) -> None:
+    """Replace a fact on purpose: a migration the operator asked for, never a second opinion."""
+    recorder = plan.recorder
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        with recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE name = ?", (name,))  # noqa: S608 (our constant)
+    elif isinstance(recorder, PostgresApplicationRecorder):
+        with recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"DELETE FROM {_pg_table(recorder)} WHERE name = %s", (name,))  # noqa: S608 (our constant and the configured schema)
+    else:
+        setattr(recorder, _MEMORY, {k: v for k, v in read_facts(plan).items() if k != name})
+    write_fact(plan, name, value)
+
+
 def _pg_table(recorder: PostgresApplicationRecorder) -> str:
     return f"{recorder.datastore.schema}.{FACTS_TABLE}"

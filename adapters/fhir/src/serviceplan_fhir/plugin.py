@@ -8,12 +8,17 @@ entry point gives a plugin with no hooks, and the template week keeps answering.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from typing import Any
 
+from serviceplan.config import plugin_env
 from serviceplan_fhir.scheduler import FhirScheduler
 from serviceplan_fhir.settings import URL, FhirSettings
+
+PREFIX = "SERVICEPLAN_FHIR_"
+KEYS = ("url", "schedules", "timeout", "timezone", "token")
+"""The keys of `[plugins.fhir]`: each is the variable `SERVICEPLAN_FHIR_<KEY>` (token: a file or
+a variable only, `token_file` or `token_env`)."""
 
 log = logging.getLogger("serviceplan_fhir")
 
@@ -38,5 +43,5 @@ class FromEnvironment:
     """What the entry point names; building it reads the process environment (see module)."""
 
     def __new__(cls) -> Any:  # noqa: ANN401 (the configured plugin or a dormant one, not cls)
-        """Return the plugin `from_environment` builds from the process environment."""
-        return from_environment(os.environ)
+        """Return the plugin `from_environment` builds from `[plugins.fhir]` and the variables."""
+        return from_environment(plugin_env("fhir", PREFIX, KEYS))

@@ -25,7 +25,8 @@ from serviceplan_hl7v2.options import FeedOptions
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code (1 if a file was not applied)."""
     args = _parser().parse_args(argv)
-    plan = ServicePlan(settings=Settings(timezone=ZoneInfo(args.zone)))
+    settings = Settings() if args.zone is None else Settings(timezone=ZoneInfo(args.zone))
+    plan = ServicePlan(settings=settings)
     ledger = SqliteLedger(args.ledger or default_db_path().parent / "hl7v2-ledger.sqlite3")
     options = FeedOptions(
         message_time=getattr(args, "message_time", False),
@@ -64,7 +65,9 @@ def _apply(feed: SiuFeed, files: Sequence[Path]) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="serviceplan-hl7v2", description=__doc__)
-    parser.add_argument("--zone", default="UTC", help="the clinic's time zone (default UTC)")
+    parser.add_argument(
+        "--zone", default=None, help="the clinic's time zone (default: the one the store records)"
+    )
     parser.add_argument("--ledger", type=Path, help="SQLite file of applied control ids")
     parser.add_argument(
         "--assigning-authority", help="whose chart number PID-3 names (CX-4 namespace or OID)"

@@ -8,14 +8,17 @@ entry point gives a plugin with no hooks, and the built-in stock room keeps answ
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from typing import Any
 
+from serviceplan.config import plugin_env
 from serviceplan_inventory_file.inventory import InventoryFile
 
 STOCK_FILE = "SERVICEPLAN_INVENTORY_FILE"
 HOLDS_FILE = "SERVICEPLAN_INVENTORY_HOLDS"
+PREFIX = "SERVICEPLAN_INVENTORY_"
+KEYS = ("file", "holds")
+"""The keys of `[plugins.inventory-file]`: each is the variable `SERVICEPLAN_INVENTORY_<KEY>`."""
 
 log = logging.getLogger("serviceplan_inventory_file")
 
@@ -40,5 +43,5 @@ class FromEnvironment:
     """What the entry point names; building it reads the process environment (see module)."""
 
     def __new__(cls) -> Any:  # noqa: ANN401 (the configured plugin or a dormant one, not cls)
-        """Return the plugin `from_environment` builds from the process environment."""
-        return from_environment(os.environ)
+        """Return the plugin `from_environment` builds from its section and the variables."""
+        return from_environment(plugin_env("inventory-file", PREFIX, KEYS))

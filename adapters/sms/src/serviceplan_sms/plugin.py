@@ -11,7 +11,6 @@ message list before it would send it again; with `SERVICEPLAN_SMS_RECEIPTS` that
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ from serviceplan.errors import InvalidInput, NoticeRefused
 from serviceplan.plugins import Envelope, OpenedOnce, Receipts, RegisterChannel
 from serviceplan_sms.gateway import GatewayRefused, MessagesApi, Sleep
 from serviceplan_sms.journal import Journal
-from serviceplan_sms.settings import SmsSettings, named
+from serviceplan_sms.settings import SmsSettings, environment, named
 
 VIA = "sms"
 SMS_LENGTH = 160
@@ -59,7 +58,7 @@ class SmsChannel:
     @property
     def settings(self) -> SmsSettings | None:
         """The settings given, else those in the environment now (None: the channel is off)."""
-        return self._settings or SmsSettings.from_env(os.environ)
+        return self._settings or SmsSettings.from_env(environment())
 
     def receipts(self, settings: SmsSettings) -> Receipts:
         """What this channel has sent: in memory, or in the file the settings name."""
@@ -85,7 +84,7 @@ class SmsChannel:
         A bad setting then fails each delivery (recorded, retried, handed to the desk) rather
         than leaving texts to the console, which would only pretend to send them.
         """
-        if self._settings is not None or named(os.environ):
+        if self._settings is not None or named(environment()):
             register(Channel.SMS)
 
     @hookimpl

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from serviceplan import PhoneNumber
+from serviceplan.config import plugin_env
 from serviceplan.errors import InvalidInput
 
 PREFIX = "SERVICEPLAN_SMS_"
@@ -129,3 +130,12 @@ _NAMES = (
     "ACCOUNT_SID", "AUTH_TOKEN", "FROM", "MESSAGING_SERVICE", "BASE_URL", "INBOUND_URL",
     "RECEIPTS", "TIMEOUT", "TRIES",
 )  # fmt: skip
+
+
+KEYS = tuple(n.lower() for n in (*_NAMES, "STOP_REPLY"))
+"""The keys of the `[plugins.sms]` section: each is the variable `{PREFIX}<KEY>`."""
+
+
+def environment() -> dict[str, str]:
+    """Return the settings as variables: `[plugins.sms]`, under the process's (which win)."""
+    return plugin_env("sms", PREFIX, KEYS)

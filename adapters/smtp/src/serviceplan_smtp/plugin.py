@@ -8,7 +8,6 @@ registers nothing and the built-in console keeps the e-mail channel.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -16,7 +15,7 @@ from serviceplan import Channel, Receipt, hookimpl
 from serviceplan.errors import NoticeRefused
 from serviceplan.plugins import Envelope, OpenedOnce, Receipts, RegisterChannel
 from serviceplan_smtp.message import compose, message_id
-from serviceplan_smtp.settings import SmtpSettings, named
+from serviceplan_smtp.settings import SmtpSettings, environment, named
 from serviceplan_smtp.transport import send
 
 VIA = "smtp"
@@ -46,7 +45,7 @@ class SmtpChannel:
     @property
     def settings(self) -> SmtpSettings | None:
         """The settings given, else those in the environment now (None: the channel is off)."""
-        return self._settings or SmtpSettings.from_env(os.environ)
+        return self._settings or SmtpSettings.from_env(environment())
 
     def receipts(self, settings: SmtpSettings) -> Receipts:
         """What this channel has sent: in memory, or in the file the settings name."""
@@ -59,7 +58,7 @@ class SmtpChannel:
         A bad setting then fails each delivery (recorded, retried, handed to the desk) rather
         than leaving e-mail to the console, which would only pretend to send it.
         """
-        if self._settings is not None or named(os.environ):
+        if self._settings is not None or named(environment()):
             register(Channel.EMAIL)
 
     @hookimpl

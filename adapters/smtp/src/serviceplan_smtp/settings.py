@@ -22,6 +22,7 @@ from enum import Enum
 import attrs
 
 from serviceplan import EmailAddress
+from serviceplan.config import plugin_env
 from serviceplan.errors import InvalidInput
 
 PREFIX = "SERVICEPLAN_SMTP_"
@@ -117,3 +118,12 @@ class SmtpSettings:
 
 
 _NAMES = ("HOST", "PORT", "MODE", "USER", "FROM", "CLINIC", "CA_FILE", "RECEIPTS", "TIMEOUT")
+
+
+KEYS = tuple(n.lower() for n in (*_NAMES, "PASSWORD"))
+"""The keys of the `[plugins.smtp]` section: each is the variable `{PREFIX}<KEY>`."""
+
+
+def environment() -> dict[str, str]:
+    """Return the settings as variables: `[plugins.smtp]`, under the process's (which win)."""
+    return plugin_env("smtp", PREFIX, KEYS)

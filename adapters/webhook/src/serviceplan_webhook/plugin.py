@@ -10,7 +10,6 @@ settled without sending it again.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 
@@ -19,7 +18,7 @@ from serviceplan.errors import NoticeRefused
 from serviceplan.plugins import Envelope, OpenedOnce, Receipts, RegisterChannel
 from serviceplan_webhook.payload import payload
 from serviceplan_webhook.sender import get, post
-from serviceplan_webhook.settings import WebhookSettings, named_channels
+from serviceplan_webhook.settings import WebhookSettings, environment, named_channels
 from serviceplan_webhook.signing import (
     WEBHOOK_ID,
     WEBHOOK_SIGNATURE,
@@ -55,7 +54,7 @@ class WebhookChannel:
     @property
     def settings(self) -> WebhookSettings | None:
         """The settings given, else those in the environment now (None: the channel is off)."""
-        return self._settings or WebhookSettings.from_env(os.environ)
+        return self._settings or WebhookSettings.from_env(environment())
 
     def receipts(self, settings: WebhookSettings) -> Receipts:
         """What this channel has sent: in memory, or in the file the settings name."""
@@ -68,7 +67,9 @@ class WebhookChannel:
         A bad setting then fails each delivery (recorded, retried, handed to the desk) rather
         than leaving the channels to the console, which would only pretend to send.
         """
-        wanted = named_channels(os.environ) if self._settings is None else self._settings.channels
+        wanted = (
+            named_channels(environment()) if self._settings is None else self._settings.channels
+        )
         for channel in sorted(wanted, key=lambda c: c.value):
             register(channel)
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from serviceplan import Channel
+from serviceplan.config import plugin_env
 from serviceplan.errors import InvalidInput
 from serviceplan_webhook.signing import STANDARD_KEY_BYTES, WHSEC, key_bytes
 
@@ -105,3 +106,12 @@ class WebhookSettings:
             timeout=timeout,
             look_up=(env.get(PREFIX + "LOOK_UP") or "").strip().lower() in YES,
         )
+
+
+KEYS = ("url", "channels", "timeout", "secret", "receipts", "look_up")
+"""The keys of the `[plugins.webhook]` section: each is the variable `{PREFIX}<KEY>`."""
+
+
+def environment() -> dict[str, str]:
+    """Return the settings as variables: `[plugins.webhook]`, under the process's (which win)."""
+    return plugin_env("webhook", PREFIX, KEYS)
