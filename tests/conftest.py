@@ -36,6 +36,9 @@ CONFIG_VARIABLES = tuple(
 os.environ[STAND_INS] = "1"  # the demo's stand-ins answer where a test installs no plugin
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="serviceplan-tests-config-")
 """No clinic configuration of the machine running the tests is read (its default path is here)."""
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="serviceplan-tests-data-")
+os.environ.pop("SERVICEPLAN_DB", None)
+"""Nor is its default store written: a command with no --db opens one of the tests' own."""
 for _name in [n for n in os.environ if n.startswith(CONFIG_VARIABLES)]:
     del os.environ[_name]
 

@@ -34,11 +34,13 @@ CONFIG_FILE = "serviceplan.toml"
 
 @click.command(short_help="Write a commented starter configuration for a new clinic.")
 @click.option(
+    "--config",
     "--path",
+    "path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path(CONFIG_FILE),
     show_default=True,
-    help="where to write the configuration",
+    help="where to write the configuration (the file other commands take with --config)",
 )
 @click.option("--name", default=None, help="the clinic's name, as every message says it")
 @click.option("--call-back", default=None, help="the number patients call back (E.164)")
