@@ -235,4 +235,5 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             (day.isoformat(), provider),
         )
         columns = [c[0] for c in cursor.description]
-        return tuple(delay_from(dict(zip(columns, r, strict=True))) for r in cursor)
+        rows = [dict(zip(columns, r, strict=True)) for r in cursor]
+        return tuple(delay_from({**row, "reason": self.unseal(row["reason"])}) for row in rows)
