@@ -272,3 +272,24 @@ def test_a_sealed_export_without_its_key_is_refused_and_nothing_is_made(
     assert code == 4
     assert "Error:" in err
     assert not copy.exists()
+
+
+def test_a_plain_store_is_encrypted_by_exporting_it_and_replaying_it_with_a_key(
+    tmp_path, capsys, monkeypatch
+):
+    demo, history, sealed = tmp_path / "demo.sqlite3", tmp_path / "day.jsonl", tmp_path / "s.db"
+    assert main(["demo", "--db", str(demo)]) == 0
+    assert run(capsys, "export", "--db", str(demo), str(history))[0] == 0
+    before = board_of(capsys, demo)
+    monkeypatch.setenv("CIPHER_KEY", new_cipher_key())
+
+    refused, _, err = run(capsys, "board", "--db", str(demo))
+    code, _, _ = run(capsys, "replay", str(history), "--db", str(sealed))
+
+    assert refused == 4
+    assert "export it and replay it into a new store with the key" in err
+    assert code == 0
+    assert board_of(capsys, sealed) == before
+    with closing(sqlite3.connect(sealed)) as db:
+        facts = dict(db.execute("SELECT name, value FROM serviceplan_store").fetchall())
+    assert facts["encryption"] == "AES-GCM"

@@ -1,10 +1,11 @@
 """Nothing a patient or a person at the desk said is readable in any file beside an encrypted store.
 
 Given a clinic day (patients, visits, a delay, an incident with tasks, an escalation and
-offerings) and an incident about a patient named in what the desk wrote, when every read model is
-built and the history exported, then the raw bytes of every file serviceplan wrote (the store and
-its WAL, the views, the export; on PostgreSQL every table, `pg_dump` in plain and custom format)
-hold none of the distinctive values with a key, and every one of them without: the search works.
+offerings), an incident about a patient named in what the desk wrote and a reply she texted,
+when every read model is built and the history exported, then the raw bytes of every file
+serviceplan wrote (the store and its WAL, the views, the export; on PostgreSQL every table,
+`pg_dump` in plain and custom format) hold none of the distinctive values with a key, and every
+one of them without: the search works.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from pathlib import Path
 import pytest
 
 from histories.clinic_day import AGENT, DESK, EMAIL, MANAGER, PHONE, ZONE, at, play
-from serviceplan import FixedClock, Level, Observation, ServicePlan, Settings, TaskKind, Topic
+from serviceplan import (
+    Channel,
+    FixedClock,
+    Level,
+    Observation,
+    ServicePlan,
+    Settings,
+    TaskKind,
+    Topic,
+)
 from serviceplan.__main__ import main
 from serviceplan.read import AuditTrail, DayBoard, OpenIncidents, Recovery, Views, catch_up_together
 from serviceplan.store.keys import encrypted, new_cipher_key
@@ -31,7 +41,8 @@ OUTCOME = f"{NAME} was called back about chart {CHART}"
 ESCALATION = f"{NAME} asked for the manager by name"
 RESOLVED = f"{NAME} thanked us for the refund"
 DELAY = f"the laser broke during {NAME}'s scan"
-SECRETS = [PHONE, EMAIL, AGENT, NAME, CHART, NEED, OUTCOME, ESCALATION, RESOLVED, DELAY]
+REPLY = f"it is {NAME} again, call me about chart {CHART}"
+SECRETS = [PHONE, EMAIL, AGENT, NAME, CHART, NEED, OUTCOME, ESCALATION, RESOLVED, DELAY, REPLY]
 
 
 def the_day(plan: ServicePlan, clock: FixedClock) -> None:
@@ -48,6 +59,9 @@ def the_day(plan: ServicePlan, clock: FixedClock) -> None:
     )
     plan.finish_task(incident, task, outcome=OUTCOME, by=DESK)
     plan.resolve_incident(incident, outcome=RESOLVED, by=MANAGER)
+    plan.receive_reply(
+        day.patients[1], channel=Channel.SMS, words=REPLY, reference="sms-9001", by=DESK
+    )
 
 
 def every_model(plan: ServicePlan) -> None:
