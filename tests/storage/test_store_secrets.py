@@ -14,7 +14,7 @@ from serviceplan.read import OpenIncidents, Views
 from serviceplan.store.config import compressed
 from serviceplan.store.history import export_history, import_history
 from serviceplan.store.keys import encrypted, new_cipher_key
-from serviceplan.store.sealed_history import export_sealed, opened
+from serviceplan.store.sealed_history import export_sealed, opened_history
 from serviceplan.store.snapshots import SNAPSHOT_ENV
 from stores import FILE_STORES, raw_bytes
 
@@ -112,7 +112,7 @@ def test_rotating_the_key_through_a_sealed_export_rebuilds_the_read_models_under
     count = export_sealed(old, sealed, passphrase=PASSPHRASE)
 
     rotated = ServicePlan(encrypted(store, new_key), settings=Settings(ZONE))
-    lines = opened(io.StringIO(sealed.getvalue()), passphrase=PASSPHRASE)
+    lines = opened_history(io.StringIO(sealed.getvalue()), passphrase=PASSPHRASE)
     assert import_history(rotated, lines) == count
     after = OpenIncidents(rotated, Views(views))
     after.catch_up()

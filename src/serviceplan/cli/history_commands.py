@@ -27,7 +27,7 @@ from serviceplan.store.files import check_store_file, stored_events
 from serviceplan.store.history import check_history, export_history, write_history
 from serviceplan.store.keys import CIPHER_KEY, with_cipher_key
 from serviceplan.store.replay import FORMAT
-from serviceplan.store.sealed_history import SEALED_FORMAT, export_sealed, opened
+from serviceplan.store.sealed_history import SEALED_FORMAT, export_sealed, opened_history
 from serviceplan.store.secrets import key_bytes
 
 EXPORTS = (b'{"format":"' + FORMAT.encode() + b'"', b'{"format":"' + SEALED_FORMAT.encode() + b'"')
@@ -132,7 +132,7 @@ def replay(file: Path, db: Path, *, accept_version_1: bool, passphrase_file: Pat
         with progress_bar("checking the history") as tell, file.open(encoding="utf8") as lines:
             events = check_history(
                 checker.mapper,
-                opened(lines, key=key, passphrase=passphrase),
+                opened_history(lines, key=key, passphrase=passphrase),
                 None if tell is None else lambda n: tell(n, 0),
                 accept_version_1=accept_version_1,
             )

@@ -72,7 +72,7 @@ def is_sealed(first_line: str) -> bool:
     return isinstance(header, dict) and header.get("format") == SEALED_FORMAT
 
 
-def opened(
+def opened_history(
     lines: Iterable[str], *, key: bytes | None = None, passphrase: str | None = None
 ) -> Iterator[str]:
     """Return the plain lines of a history file: a sealed one opened, a plain one as it is.
