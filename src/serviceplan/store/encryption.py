@@ -45,20 +45,21 @@ def check_encryption(plan: Application[UUID]) -> None:
     """Refuse to open a store with other encryption than it records; record it the first time.
 
     Raises `BadKey` for an encrypted store opened without its key or with another, and for a
-    plain store opened with a key. Only the store's facts are read, except in a store that
-    records none yet, whose first event is read (`check_key`) before the facts are written.
+    plain store opened with a key, having read only the store's facts. Then the first event is
+    read (`check_key`): a store that records no facts yet is judged by it before they are
+    written, and a compressed store opened without its compressor is told (`BadStoreSetting`).
     """
     key = store_key(plan)
     facts = read_facts(plan)
-    if ENCRYPTION not in facts:
-        check_key(plan)
-        try:
-            _record(plan, key)
-        except StoreFactConflict:  # another process recorded them first
-            facts = read_facts(plan)
-        else:
-            return
-    _check(facts, key)
+    if ENCRYPTION in facts:
+        _check(facts, key)
+    check_key(plan)
+    if ENCRYPTION in facts:
+        return
+    try:
+        _record(plan, key)
+    except StoreFactConflict:  # another process recorded them first
+        _check(read_facts(plan), key)
 
 
 def _record(plan: Application[UUID], key: bytes | None) -> None:
