@@ -14,6 +14,7 @@ import pytest
 
 from serviceplan import Channel, ContactPoints, PhoneNumber, ServicePlan, Staff
 from serviceplan.errors import BadKey
+from serviceplan.store import encryption
 from serviceplan.store.encryption import AES_GCM, ENCRYPTION, KEY_FINGERPRINT, PLAIN
 from serviceplan.store.facts import FACTS_TABLE, read_facts
 from serviceplan.store.keys import encrypted, new_cipher_key
@@ -109,3 +110,19 @@ def forget_facts(store: dict[str, str]) -> None:
         dbname=store["POSTGRES_DBNAME"], autocommit=True,
     ) as db:  # fmt: skip
         db.execute(f"DROP TABLE {FACTS_TABLE}")
+
+
+@pytest.mark.parametrize("store", FILE_STORES, indirect=True)
+def test_two_processes_that_disagree_on_a_new_stores_key_do_not_both_win(store, monkeypatch):
+    """Another process records its key between our look at the facts and our write of them.
+
+    The race is staged: the first look at the facts is made to find none, as it would have
+    found a moment before the other process wrote.
+    """
+    first = ServicePlan(encrypted(store, new_cipher_key()))  # nothing recorded yet
+    looks = [{}]
+    real = encryption.read_facts
+    monkeypatch.setattr(encryption, "read_facts", lambda plan: looks.pop() if looks else real(plan))
+    with pytest.raises(BadKey, match="it is not the key the store records"):
+        ServicePlan(encrypted(store, new_cipher_key()))
+    first.close()
