@@ -8,6 +8,8 @@ or reason is in the views' bytes, and each one is shown to a person who asks wit
 from __future__ import annotations
 
 import io
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,21 @@ def test_views_made_under_the_old_key_are_rebuilt_under_the_new_one(tmp_path, cl
     assert all(text in shown(models, day) for text in WRITTEN)
     assert views.position("incidents") == rotated.event_count
     rotated.close()
+
+
+def test_views_an_earlier_serviceplan_kept_in_clear_are_rebuilt_sealed(tmp_path, clock):
+    path = tmp_path / "views.sqlite3"
+    plan = ServicePlan(
+        encrypted(memory_store(), new_cipher_key()), clock=clock, settings=Settings(ZONE)
+    )
+    day = play(plan, clock)
+    built(plan, Views(path))
+    with closing(sqlite3.connect(path)) as db, db:  # as views made before the key was recorded
+        db.execute("DROP TABLE serviceplan_views_key")
+        db.execute("UPDATE inc_incidents SET need = ?", (WRITTEN[0],))
+
+    models = built(plan, Views(path))
+
+    assert all(text in shown(models, day) for text in WRITTEN)
+    assert WRITTEN[0].encode() not in file_bytes(path)
+    plan.close()

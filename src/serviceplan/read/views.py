@@ -60,6 +60,7 @@ class Views:
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=NORMAL")
             self.connection.execute("PRAGMA busy_timeout=10000")
+            self.connection.execute("PRAGMA secure_delete=ON")  # what is deleted is zeroed
         self.connection.execute(_POSITIONS)
         self.sealer: Sealer | None = None
         """Seals the text columns when the store is encrypted (`seal_for`); None in clear."""
@@ -160,7 +161,13 @@ class Views:
     def install(
         self, follower: str, schema: int, tables: Mapping[str, str], indexes: Sequence[str] = ()
     ) -> None:
-        """Create a follower's tables; when its schema changed, drop them so it rebuilds."""
+        """Create a follower's tables; when its schema changed, drop them so it rebuilds.
+
+        Dropped rows are overwritten (`secure_delete`), and the write-ahead log is emptied
+        after, unless another process is reading: rows kept in clear, or under a key since
+        rotated, leave nothing behind in the file.
+        """
+        dropped = False
         with self.transaction() as db:
             row = db.execute(
                 "SELECT schema FROM serviceplan_positions WHERE follower = ?", (follower,)
@@ -169,11 +176,14 @@ class Views:
                 for name in tables:
                     db.execute(f"DROP TABLE IF EXISTS {name}")
                 db.execute("DELETE FROM serviceplan_positions WHERE follower = ?", (follower,))
-                row = None
+                row, dropped = None, True
             for statement in (*tables.values(), *indexes):
                 db.execute(statement)
             if row is None:
                 db.execute("INSERT INTO serviceplan_positions VALUES (?, 0, ?)", (follower, schema))
+        if dropped and self.path != MEMORY:
+            with self.lock:
+                self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Close the database connection."""
