@@ -37,7 +37,7 @@ docs: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict src $(wildcard adapters/*/src)
+	$(BIN)/mypy --strict src $(wildcard adapters/*/src) examples
 	$(BIN)/lint-imports
 
 # Benchmarks against bare eventsourcing and raw sqlite3: writes bench/results.json, prints a table.

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,12 +26,15 @@ from bench import (
     postgres,
     rebuild,
     replay,
+    waitlist,
+    waitlist_month,
 )  # fmt: skip
 from bench.harness import QUICK, Row, Sizes, machine, say, table, write
 from serviceplan import ServicePlan
 from serviceplan.store.config import sqlite_store
 
-WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres", "delivery")
+WORKLOADS = ("day", "cascade", "announce", "desks", "rebuild", "replay", "postgres", "delivery",
+             "waitlist", "month")  # fmt: skip
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -39,18 +42,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen workloads, write the results file and print the table."""
     options = _parser().parse_args(argv)
     sizes = QUICK if options.quick else Sizes()
+    if options.month_days:
+        sizes = replace(sizes, month_days=options.month_days)
     only = options.only.split(",") if options.only else list(WORKLOADS)
     info: dict[str, Any] = {
         "machine": machine(),
         "sizes": asdict(sizes),
         "repeats": options.repeats,
+        "seed": options.seed,
     }
     info["machine"]["postgres"] = postgres.server_version()
     rows: list[Row] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="serviceplan-bench-", dir=options.scratch) as scratch:
         for name in only:
-            run = partial(_run, name, Path(scratch), sizes, options.repeats, info)
+            run = partial(_run, name, Path(scratch), sizes, options, info)
             rows += _timed(name, run)
     info["seconds"] = round(time.perf_counter() - started, 1)
     write(options.out, rows, info)
@@ -65,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", help=f"comma-separated workloads of {','.join(WORKLOADS)}")
     parser.add_argument("--repeats", type=int, default=3, help="repeats a figure (median; >= 3)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
+    parser.add_argument("--month-days", type=int, help="working days of the month simulation")
+    parser.add_argument("--seed", type=int, default=2030, help="the month simulation's seed")
     parser.add_argument("--scratch", help="folder for the stores made on the way (a temp dir)")
     return parser
 
@@ -77,7 +85,10 @@ def _timed(name: str, run: Callable[[], list[Row]]) -> list[Row]:
     return found
 
 
-def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, Any]) -> list[Row]:
+def _run(
+    name: str, scratch: Path, sizes: Sizes, options: argparse.Namespace, info: dict[str, Any]
+) -> list[Row]:
+    repeats, seed = options.repeats, options.seed
     if name == "rebuild":
         path = scratch / "history.sqlite3"
         info["rebuild_store"] = _history(path, sizes)
@@ -97,6 +108,11 @@ def _run(name: str, scratch: Path, sizes: Sizes, repeats: int, info: dict[str, A
         "replay": lambda: replay.rows(scratch, sizes.patient_events, repeats),
         # a notice per visit of the day
         "delivery": lambda: delivery.rows(scratch, sizes.day_visits, repeats),
+        "waitlist": lambda: waitlist.rows(scratch, sizes.waitlist_openings, repeats),
+        # simulated outcomes, not timings: played once with the list and once without
+        "month": lambda: waitlist_month.rows(
+            waitlist_month.Month(days=sizes.month_days, listed=sizes.month_listed, seed=seed)
+        ),
     }
     if name not in workloads:
         raise SystemExit(f"unknown workload {name!r}; choose from {', '.join(WORKLOADS)}")

@@ -38,12 +38,16 @@ class Sizes:
     pg_providers: int = 5
     pg_desks: int = 4
     pg_desk_patients: int = 20
+    waitlist_openings: int = 40
+    month_days: int = 20
+    month_listed: int = 30
 
 
 QUICK = Sizes(
     day_visits=6, day_providers=2, cascade=(5, 10, 20), announce_visits=10, desk_threads=4,
     desk_patients=2, rebuild_visits=60, rebuild_providers=2, patient_events=40,
     pg_writers=(1, 2), pg_visits=4, pg_providers=2, pg_desks=2, pg_desk_patients=2,
+    waitlist_openings=3, month_days=2, month_listed=6,
 )  # fmt: skip
 
 
@@ -134,7 +138,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "eventsourcing": metadata.version("eventsourcing"),
-        "serviceplan": metadata.version("serviceplan"),
+        "serviceplan": metadata.version("clinic-serviceplan"),
         "taken": datetime.now(tz=UTC).isoformat(timespec="seconds"),
     }
 

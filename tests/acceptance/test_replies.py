@@ -20,12 +20,15 @@ from serviceplan import (
     Meaning,
     NoticeKind,
     OpeningStatus,
+    Patient,
     PhoneNumber,
     ServicePlan,
     Staff,
     Wants,
 )
 from serviceplan.delivery import DeliverySettings, DeliveryWorker
+from serviceplan.domain.reply import reply_id_for
+from serviceplan.errors import ConcurrentUpdate, InvalidInput
 
 INBOUND = Staff("sms-inbound", "system")
 TEXTS_ALL_DAY = DeliverySettings(quiet_from=time(23), quiet_until=time(6), per_day=5, per_week=9)
@@ -181,3 +184,68 @@ def test_a_reply_is_recorded_with_its_words_and_what_it_meant(plan, running_late
     assert [type(e).__name__ for e in events] == ["Received", "Answered"]
     assert events[0].words == "3"
     assert events[1].answer is Meaning.ANOTHER_DAY
+
+
+def test_a_full_width_stop_is_a_stop(plan, running_late):
+    patient, _, _ = running_late
+    assert reply(plan, patient, "\uff33\uff34\uff2f\uff30", "SM15").outcome == "stop to consent"
+    assert Channel.SMS in plan.get_patient(patient).opted_out
+
+
+def test_a_reply_recorded_but_not_acted_on_is_acted_on_when_it_comes_again(
+    plan, desk, monkeypatch, running_late
+):
+    """The desk saved the patient's record first: the STOP lost the race, and is not lost."""
+    patient, _, _ = running_late
+    opt_out = Patient.opt_out
+
+    def raced(self, **kwargs):
+        plan.give_consent(patient, Channel.VOICE, by=desk)  # the desk saves first
+        monkeypatch.setattr(Patient, "opt_out", opt_out)
+        opt_out(self, **kwargs)
+
+    monkeypatch.setattr(Patient, "opt_out", raced)
+    with pytest.raises(ConcurrentUpdate):
+        reply(plan, patient, "STOP", "SM16")
+    assert plan.get_reply(reply_id_for(Channel.SMS, "SM16")).outcome is None
+    again = reply(plan, patient, "STOP", "SM16")
+    assert again.outcome == "stop to consent"
+    assert {Channel.SMS, Channel.VOICE} <= plan.get_patient(patient).opted_out
+
+
+def test_a_reference_is_one_patients_reply(plan, desk, running_late):
+    patient, _, _ = running_late
+    reply(plan, patient, "2", "SM17")
+    with pytest.raises(InvalidInput, match="another patient"):
+        reply(plan, texted(plan, desk, 8), "2", "SM17")
+
+
+@pytest.fixture
+def family_phone(plan, desk, running_late):
+    """The 10:10 patient's child gave the same phone number."""
+    patient, visit, delay = running_late
+    contact = plan.get_patient(patient).contact
+    child = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
+    plan.give_consent(child, Channel.SMS, by=desk)
+    return patient, child, visit, delay
+
+
+def shared_reply(plan: ServicePlan, patient: UUID, words: str, reference: str):
+    return plan.receive_reply(
+        patient, channel=Channel.SMS, words=words, reference=reference, by=INBOUND, shared=True
+    )
+
+
+def test_an_answer_from_a_shared_number_goes_to_the_desk_not_acted_on(plan, family_phone):
+    patient, _, visit, delay = family_phone
+    answered = shared_reply(plan, patient, "2", "SM18")
+    assert answered.for_desk
+    assert "other patients" in answered.outcome
+    assert plan.get_visit(visit).choice_for(delay) is None
+
+
+def test_a_stop_from_a_shared_number_still_stops(plan, family_phone):
+    patient, child, _, _ = family_phone
+    for who, reference in ((patient, "SM19.a"), (child, "SM19.b")):
+        assert shared_reply(plan, who, "Stop", reference).outcome == "stop to consent"
+    assert all(Channel.SMS in plan.get_patient(p).opted_out for p in (patient, child))

@@ -376,6 +376,31 @@ def test_domains_cascade_the_950_patient_leaving_at_905_brings_1010_forward_20_m
     assert plan.open_openings() == []  # 9:50 is inside the last call: nobody is offered it
 
 
+def test_a_patient_leaving_changes_nothing_for_those_ahead_even_with_the_first_one_in_the_room(
+    plan, desk, clock, morning
+):
+    """The 8:00 patient is with Dr. Patel at 9:05: her time still counts for everyone after."""
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=60, reason="surgery ran over", by=desk
+    )
+    before = plan.get_delay(delay).impact
+    clock.set(at(9))
+    plan.check_in(morning[0], by=desk)
+    plan.check_in(morning[1], by=desk)
+    plan.start_visit(morning[0], by=desk)
+    told_before = len(plan.notices_on(DAY))
+
+    clock.set(at(9, 5))
+    plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.RESCHEDULE, by=desk)
+
+    after = plan.get_delay(delay).impact
+    for ahead in morning[:3]:
+        assert after.for_visit(ahead) == before.for_visit(ahead)
+    assert after.for_visit(morning[4]).projected_start == at(10, 50)
+    told = [r.notice for r in plan.notices_on(DAY)[told_before:]]
+    assert {n.visit_id for n in told if n.kind is NoticeKind.DELAY} == {morning[4]}
+
+
 @pytest.mark.usefixtures("waiting")
 def test_a_delayed_patient_who_asked_for_earlier_is_offered_the_freed_time_first(
     plan, desk, clock, morning

@@ -27,6 +27,8 @@ SQLITE_WORKLOADS = {
 }
 COUNTS = "errors"
 """The unit of a row that counts what went wrong: zero is a good value, not a missing one."""
+OUTCOMES = ("minutes", "share")
+"""The units of what a simulated month came to: zero is an outcome too (none recovered)."""
 
 
 def run_quick(tmp_path: Path, workloads: str) -> dict:
@@ -45,6 +47,8 @@ def assert_well_formed(found: dict) -> None:
         if each["unit"] == COUNTS:
             assert each["value"] >= 0
             assert each["value"] == int(each["value"])
+        elif each["unit"] in OUTCOMES:
+            assert each["value"] >= 0
         else:
             assert each["value"] > 0
         assert each["baseline"] is None or each["baseline"] > 0

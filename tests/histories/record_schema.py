@@ -12,6 +12,7 @@ edited: they must load, unchanged, in every later version.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -19,10 +20,12 @@ from pathlib import Path
 from clinic_day import ZONE, at, play
 
 from serviceplan import FixedClock, Patient, ServicePlan, Settings, memory_store
+from serviceplan.plugins import STAND_INS
 from serviceplan.store.history import export_history, import_history
 from serviceplan.store.schema import compare, merged, schema
 
 HERE = Path(__file__).parent
+os.environ[STAND_INS] = "1"  # the day moves a visit through the demo's template week, as tests do
 FINGERPRINTS = HERE / "fingerprints.json"
 
 
@@ -64,7 +67,7 @@ def current_schema() -> dict[str, object]:
 
 
 def write_history() -> None:
-    name = f"v{version('serviceplan')}-clinic-day.jsonl"
+    name = f"v{version('clinic-serviceplan')}-clinic-day.jsonl"
     if (HERE / name).exists():
         return
     clock = FixedClock(at(7))

@@ -29,6 +29,8 @@ def created(path: Path, *creating: str) -> list[UUID]:
     found: list[UUID] = []
     with path.open(encoding="utf8") as lines:
         for record in map(json.loads, list(lines)[1:]):
+            if "trailer" in record:
+                continue
             name = record["topic"].rpartition(":")[2]
             if record["version"] == 1 and name in creating:
                 found.append(UUID(record["aggregate_id"]))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from uuid import uuid4
 
@@ -19,7 +23,7 @@ from serviceplan import (
     memory_store,
 )
 from serviceplan.domain.visit_type import EYE_CLINIC
-from serviceplan.errors import InvalidInput, NotAllowedNow, SlotUnavailable
+from serviceplan.errors import InvalidInput, NotAllowedNow, OutOfStock, SlotUnavailable
 from serviceplan.plugins import Booking, StockItem
 from serviceplan.plugins.builtin import (
     ConsoleChannel,
@@ -175,3 +179,58 @@ def test_first_steps_bring_a_manager_when_it_runs_high_and_stop_when_resolved(de
 def test_an_unknown_visit_type_gets_the_general_note():
     note = subject_plan(VisitTypeNotes()).plugins.preparation("retina-laser", "en")
     assert (note.visit_type, note.text) == ("retina-laser", GENERIC)
+
+
+@contextmanager
+def switching_often() -> Iterator[None]:
+    """Let Python switch threads as often as it can, so a check-then-act race shows itself."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def eight_at_once(work: Callable[[int], object]) -> list[object]:
+    """Run `work(n)` in 8 threads released together; return each one's answer or error."""
+    barrier, answers = threading.Barrier(8), [None] * 8
+
+    def one(n: int) -> None:
+        barrier.wait()
+        try:
+            answers[n] = work(n)
+        except (OutOfStock, SlotUnavailable) as error:
+            answers[n] = error
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
+    with switching_often():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return answers
+
+
+def test_eight_desks_at_once_never_take_more_from_the_stock_room_than_it_holds():
+    drawer = [StockItem("cap", OfferingKind.SWAG, "Clinic cap", Money("9.00"), 3)]
+    plugins = subject_plan(StockRoom(drawer)).plugins
+
+    answers = eight_at_once(lambda _: plugins.reserve_stock("cap", uuid4()))
+
+    assert sum(isinstance(a, str) for a in answers) == 3
+    assert sum(isinstance(a, OutOfStock) for a in answers) == 5
+    assert [i.available for i in plugins.offering_stock()] == [0]
+
+
+def test_eight_desks_at_once_book_the_same_time_in_the_template_week_once():
+    plugins = subject_plan(TemplateWeek(UTC)).plugins
+    nine = on(TUESDAY, 9)
+
+    answers = eight_at_once(
+        lambda _: plugins.book_slot(Booking(uuid4(), uuid4(), "dr-patel", "exam", nine, 15))
+    )
+
+    assert sum(isinstance(a, str) for a in answers) == 1
+    assert sum(isinstance(a, SlotUnavailable) for a in answers) == 7
+    assert nine not in [s.start for s in plugins.free_slots("dr-patel", *DAY_SPAN)]

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
-from helpers import CLINIC_ZONE, at
+from helpers import CLINIC_ZONE, DAY, at
 from serviceplan import (
     CancellationReason,
     Channel,
@@ -27,6 +27,7 @@ from serviceplan import (
     Staff,
     TaskKind,
     Topic,
+    Wants,
     hookimpl,
     memory_store,
 )
@@ -178,6 +179,41 @@ class Clinic(RuleBasedStateMachine):
     def settle(self, offering, step):
         if offering is not None:
             self.attempt(getattr(self.plan, f"{step}_offering"), offering, by=MANAGER)
+
+    @initialize(target=patients)
+    def on_the_waitlist(self):
+        """The day starts with a patient on the list, so freed time has somebody to go to."""
+        patient = self.register(101)
+        self.join_waitlist(patient, None)
+        return patient
+
+    @rule(patient=patients, provider=st.sampled_from([None, "dr-patel"]))
+    def join_waitlist(self, patient, provider):
+        """A patient waits for an exam today: cancelled and moved exams become openings."""
+        wants = Wants(visit_type="exam", first_day=DAY, last_day=DAY, provider=provider)
+        self.attempt(self.plan.join_waitlist, patient, wants=wants, by=DESK)
+
+    @rule(provider=providers, start=st.integers(5, 20), length=minutes)
+    def free_time(self, provider, start, length):
+        """The scheduler reports a time free: it is offered to whoever on the list fits."""
+        when = max(self.clock(), at(8)) + timedelta(minutes=15 * start)
+        self.attempt(
+            self.plan.report_free_time, provider=provider, start=when, length=length, by=DESK
+        )
+
+    @rule(step=st.sampled_from(["accept", "decline", "close"]), pick=st.integers(0, 7))
+    def answer_an_offer(self, step, pick):
+        """Someone offered an open opening says yes or no, or the desk withdraws it."""
+        openings = self.plan.open_openings()
+        if not openings:
+            return
+        opening = openings[pick % len(openings)]
+        entries = sorted(opening.offers)
+        if step == "close" or not entries:
+            self.attempt(self.plan.close_opening, opening.id, why="withdrawn", by=DESK)
+            return
+        command = self.plan.accept_offer if step == "accept" else self.plan.decline_offer
+        self.attempt(command, opening.id, entries[pick % len(entries)], by=DESK)
 
     @rule(minutes_later=st.integers(1, 60))
     def time_passes(self, minutes_later):

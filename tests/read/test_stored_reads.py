@@ -21,6 +21,7 @@ from serviceplan.store.keys import encrypted, new_cipher_key
 from serviceplan.store.secrets import SEALED
 from serviceplan.store.versions import upcaster
 from stores import FILE_STORES
+from waitlisted import PATIENT_ASKED, book_morning, free_the_950, join_list
 
 FIELD_MODELS = (DayBoard, Recovery)
 ALL_MODELS = (DayBoard, Recovery, OpenIncidents, AuditTrail)
@@ -64,6 +65,29 @@ def test_every_field_read_from_storage_is_what_the_mapper_decodes(plan, clock):
             assert from_storage == reader.fields(follower.log.current_state(row)), row[3]
             read.add(row[3].rsplit(":", 1)[1])
     assert read > {"Visit.Booked", "Visit.Rescheduled", "Delay.Revised", "Offering.Issued"}
+
+
+def test_the_openings_fields_read_from_storage_are_what_the_mapper_decodes(plan, desk, clock):
+    morning = book_morning(plan, desk)
+    waiting = join_list(plan, desk)
+    opening = free_the_950(plan, desk, clock, morning)
+    plan.decline_offer(opening, waiting[0], by=desk)
+    plan.accept_offer(opening, waiting[1], by=desk)
+    plan.accept_offer(opening, waiting[2], by=desk)  # too late
+    plan.cancel_visit(morning[5], reason=PATIENT_ASKED, by=desk)
+    [eleven_thirty] = plan.open_openings()
+    plan.close_opening(eleven_thirty.id, why="kept free", by=desk)
+    read = set()
+    for model in FIELD_MODELS:
+        follower = model(plan)
+        rows = follower.log.page(0, plan.event_count, plan.event_count, follower.topics)
+        for row in (r for r in rows if ":Opening." in r[3]):
+            reader = follower.readers[row[3]]
+            from_storage = reader.fields(follower.log.plain(row[4]))
+            assert from_storage == reader.fields(follower.log.current_state(row)), row[3]
+            read.add(row[3].rsplit(".", 1)[1])
+    assert read == {"Opened", "OfferMade", "Declined", "Accepted", "Filled", "AnsweredGone",
+                    "Closed"}  # fmt: skip
 
 
 @pytest.mark.parametrize("store", FILE_STORES, indirect=True)

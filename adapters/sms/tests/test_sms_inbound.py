@@ -1,5 +1,5 @@
 """Replies from patients' phones: STOP (every form the FCC's 2025 rule names) revokes texts and
-calls at once and is never lost; START gives texts back; other replies are left alone."""
+calls at once and is never lost; START gives texts back; other replies go to the desk's list."""
 
 from __future__ import annotations
 
@@ -9,20 +9,11 @@ import urllib.request
 
 import pytest
 
-from serviceplan import Channel, ContactPoints, NoticeKind, NoticeStatus, PhoneNumber
+from serviceplan import Channel, ContactPoints, Meaning, NoticeKind, NoticeStatus, PhoneNumber
 from serviceplan.delivery import DeliveryWorker
+from serviceplan.domain.reply import REVOKING, STARTING
 from serviceplan.errors import NoticeRefused
-from serviceplan_sms import (
-    INBOUND,
-    START_WORDS,
-    STOP_WORDS,
-    InboundSms,
-    PhoneBook,
-    Reply,
-    StopReplies,
-    reply_of,
-    twilio_signature,
-)
+from serviceplan_sms import INBOUND, InboundSms, PhoneBook, TextReplies, twilio_signature
 from sms_helpers import PHONE
 from twilio_peer import ACCOUNT, CLINIC_NUMBER, TOKEN, wsgi_on_loopback
 
@@ -34,10 +25,16 @@ def inbound(plan, sms_settings):
         yield f"{base}/sms/inbound"
 
 
-def post(url: str, body: str, *, sender: str = PHONE, token: str = TOKEN, account=ACCOUNT):
+SID = "SM" + "f" * 32
+
+
+def post(
+    url: str, body: str, *, sender: str = PHONE, sid: str = SID, token: str = TOKEN,
+    account: str = ACCOUNT,
+):  # fmt: skip
     """POST an incoming text as Twilio does, signed with `token`; return the status and body."""
     fields = {
-        "MessageSid": "SM" + "f" * 32, "AccountSid": account, "From": sender,
+        "MessageSid": sid, "AccountSid": account, "From": sender,
         "To": CLINIC_NUMBER, "Body": body, "NumMedia": "0",
     }  # fmt: skip
     request = urllib.request.Request(  # noqa: S310 (loopback)
@@ -58,7 +55,7 @@ def test_a_stop_over_http_opts_the_patient_out_at_once(plan, patient, inbound):
     assert (status, answer) == (200, b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>')
     assert {Channel.SMS, Channel.VOICE} <= plan.get_patient(patient).opted_out
     assert not plan.get_patient(patient).can_reach(Channel.SMS)
-    assert plan.event_count == before + 2  # texts and calls
+    assert plan.event_count == before + 4  # the reply, texts and calls, what it meant
     with pytest.raises(NoticeRefused):
         plan.request_notice(patient, kind=NoticeKind.FOLLOW_UP, by=INBOUND)
 
@@ -100,47 +97,52 @@ def forms(word: str) -> list[str]:
 @pytest.mark.parametrize("body", [form for word in FCC_WORDS for form in forms(word)])
 def test_every_form_of_every_revoking_reply_stops_texts_and_calls(plan, desk, patient, body):
     plan.give_consent(patient, Channel.VOICE, by=desk)
-    handled = StopReplies(plan).handle(PHONE, body)
-    assert handled.reply is Reply.STOP
-    assert handled.patients == (patient,)
+    handled = TextReplies(plan).handle(PHONE, body, SID)
+    assert handled.meaning is Meaning.STOP
+    assert handled.consent_changed == (patient,)
+    assert handled.confirm
     record = plan.get_patient(patient)
     assert {Channel.SMS, Channel.VOICE} <= record.opted_out
     assert not record.can_reach(Channel.SMS)
     assert not record.can_reach(Channel.VOICE)
 
 
-def test_the_rules_words_and_the_carriers_stopall_are_the_stop_words():
-    assert {w.casefold() for w in STOP_WORDS} == {*FCC_WORDS, "stopall"}
+def test_the_rules_words_and_the_carriers_stopall_are_the_one_list_of_stop_words():
+    assert {*(w.replace(" ", "") for w in FCC_WORDS), "stopall"} == REVOKING
 
 
-@pytest.mark.parametrize("word", sorted(START_WORDS))
+@pytest.mark.parametrize("word", sorted(STARTING))
 def test_start_gives_consent_back_after_a_stop(plan, patient, word):
-    replies = StopReplies(plan)
-    replies.handle(PHONE, "STOP")
-    assert replies.handle(PHONE, word).patients == (patient,)
+    replies = TextReplies(plan)
+    replies.handle(PHONE, "STOP", "SM1")
+    handled = replies.handle(PHONE, word.upper(), "SM2")
+    assert (handled.meaning, handled.consent_changed, handled.confirm) == (
+        Meaning.START, (patient,), False,
+    )  # fmt: skip
     assert plan.get_patient(patient).can_reach(Channel.SMS)
 
 
-@pytest.mark.usefixtures("patient")
-def test_start_without_a_stop_and_a_second_stop_record_nothing(plan):
-    replies = StopReplies(plan)
-    before = plan.event_count
-    assert replies.handle(PHONE, "START").patients == ()
-    replies.handle(PHONE, "STOP")
-    assert replies.handle(PHONE, "STOP").patients == ()
-    assert plan.event_count == before + 2  # texts and calls, once
+def test_start_without_a_stop_and_a_second_stop_change_no_consent(plan, patient):
+    replies = TextReplies(plan)
+    consents = plan.get_patient(patient).consents
+    assert replies.handle(PHONE, "START", "SM1").consent_changed == ()
+    assert plan.get_patient(patient).consents == consents
+    assert replies.handle(PHONE, "STOP", "SM2").confirm
+    again = replies.handle(PHONE, "STOP", "SM3")
+    assert (again.consent_changed, again.confirm) == ((), False)
+    assert len(plan.replies_of(patient)) == 3
 
 
 @pytest.mark.parametrize(
     "body",
     ["Can I come at 3 instead?", "please stop by later", "", "STOP IT", "The end.", "stop2", "?"],
 )
-@pytest.mark.usefixtures("patient")
-def test_other_replies_are_left_alone(plan, body):
-    before = plan.event_count
-    assert StopReplies(plan).handle(PHONE, body).reply is None
-    assert plan.event_count == before
-    assert reply_of(body) is None
+def test_other_replies_go_to_the_desk_and_change_no_consent(plan, patient, body):
+    handled = TextReplies(plan).handle(PHONE, body, SID)
+    assert (handled.meaning, handled.consent_changed) == (Meaning.OTHER, ())
+    assert plan.get_patient(patient).can_reach(Channel.SMS)
+    [waiting] = plan.replies_for_desk()
+    assert (waiting.patient_id, waiting.words) == (patient, body)
 
 
 @pytest.mark.usefixtures("patient")
@@ -155,7 +157,11 @@ def test_a_stop_speaks_for_every_patient_who_gave_the_number(plan, desk, patient
         contact=ContactPoints(PhoneNumber(PHONE)), preferred=Channel.SMS, by=desk
     )
     plan.give_consent(child, Channel.SMS, by=desk)
-    assert set(StopReplies(plan).handle(PHONE, "STOP").patients) == {patient, child}
+    handled = TextReplies(plan).handle(PHONE, "STOP", SID)
+    assert set(handled.consent_changed) == {patient, child}
+    assert {r.reference for r in handled.replies} == {
+        f"{SID}:{patient.hex[:12]}", f"{SID}:{child.hex[:12]}",
+    }  # fmt: skip
     assert all(
         {Channel.SMS, Channel.VOICE} <= plan.get_patient(p).opted_out for p in (patient, child)
     )
@@ -171,8 +177,8 @@ def test_the_phone_book_follows_contact_changes(plan, desk, patient):
 
 
 def test_the_opt_out_names_the_inbound_line_as_its_actor(plan, patient):
-    StopReplies(plan).handle(PHONE, "STOP")
-    notifications = plan.recorder.select_notifications(plan.event_count - 1, 2)
+    TextReplies(plan).handle(PHONE, "STOP", SID)
+    notifications = plan.recorder.select_notifications(plan.event_count - 2, 2)
     events = [plan.mapper.to_domain_event(n) for n in notifications]
     assert [type(e).__name__ for e in events] == ["OptedOut", "OptedOut"]
     assert {(e.originator_id, e.by, e.channel) for e in events} == {

@@ -22,7 +22,7 @@ from serviceplan import (
     Settings,
     sqlite_store,
 )
-from serviceplan_sms import InboundSms, StopReplies, twilio_signature
+from serviceplan_sms import InboundSms, TextReplies, twilio_signature
 from sms_helpers import PHONE
 from test_sms_inbound import post
 from twilio_peer import wsgi_on_loopback
@@ -89,9 +89,9 @@ def test_a_stop_under_a_concurrent_write_is_recorded_and_the_write_kept(
 ):
     before = len(desk_plan.get_patient(texting).consents)
     with desk_writes_first(monkeypatch, desk_plan, desk, texting, times=2) as raced:
-        handled = StopReplies(line).handle(PHONE, "Opt out")
-    assert raced == [1, 1]  # the line lost two races, and tried again each time
-    assert handled.patients == (texting,)
+        handled = TextReplies(line).handle(PHONE, "Opt out", "SM1")
+    assert raced == [1, 1]  # the desk saved twice while the line opted out: it tried again
+    assert handled.consent_changed == (texting,)
     record = desk_plan.get_patient(texting)
     assert {Channel.SMS, Channel.VOICE} <= record.opted_out
     assert Channel.EMAIL in record.consents  # the desk's change is kept
@@ -109,8 +109,10 @@ def test_a_stop_that_could_not_be_recorded_is_answered_503_and_recorded_when_sen
         assert status == 503  # Twilio, told to retry on 5xx, sends it again
         assert opted_out_events(line, texting) == []
         assert desk_plan.get_patient(texting).can_reach(Channel.SMS)
-        status, answer = post(url, "STOP")  # Twilio's retry
+        status, answer = post(url, "STOP")  # Twilio's retry: the same MessageSid
     assert (status, answer) == (200, EMPTY)
+    [reply] = line.replies_of(texting)
+    assert reply.outcome == "stop to consent"
     assert {Channel.SMS, Channel.VOICE} <= desk_plan.get_patient(texting).opted_out
 
 
@@ -120,16 +122,17 @@ def test_one_confirmation_at_most_and_only_when_the_stop_changed_something(
     confirming = attrs.evolve(sms_settings, stop_reply=CONFIRMATION)
     with wsgi_on_loopback(InboundSms(line, confirming)) as base:
         url = f"{base}/sms/inbound"
-        first = post(url, "Revoke")
-        again = post(url, "STOP")  # a second STOP, or Twilio repeating the first
-        chat = post(url, "Can I come at 3 instead?")
+        first = post(url, "Revoke", sid="SM1")
+        repeated = post(url, "Revoke", sid="SM1")  # Twilio repeating the first
+        again = post(url, "STOP", sid="SM2")  # a second STOP
+        chat = post(url, "Can I come at 3 instead?", sid="SM3")
     assert first == (
         200,
         b'<?xml version="1.0" encoding="UTF-8"?><Response><Message>'
         + CONFIRMATION.encode()
         + b"</Message></Response>",
     )
-    assert again == chat == (200, EMPTY)
+    assert repeated == again == chat == (200, EMPTY)
     assert not line.get_patient(texting).can_reach(Channel.VOICE)
 
 
@@ -146,7 +149,9 @@ def test_the_signature_is_checked_on_the_url_with_or_without_twilios_retry_fragm
     """`#rc=3&rp=5xx` tells Twilio to retry on 5xx; the URL it signs may or may not carry it."""
     public = "https://clinic.example/twilio/sms"
     configured = attrs.evolve(sms_settings, inbound_url=f"{public}#rc=3&rp=5xx")
-    reply = {"AccountSid": sms_settings.account_sid, "From": PHONE, "Body": "stop"}
+    reply = {
+        "MessageSid": "SM1", "AccountSid": sms_settings.account_sid, "From": PHONE, "Body": "stop",
+    }  # fmt: skip
     body = urlencode(reply).encode()
     environ = {
         "REQUEST_METHOD": "POST",

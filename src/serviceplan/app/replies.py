@@ -5,7 +5,9 @@ read. STOP and its kin revoke consent to automated texts and calls at once; STAR
 back. Any other reply answers the last question the patient was asked on that channel (a
 delay's choices, an offer's yes or no): an answer to a question still open is acted on; one to a
 closed question gets one polite "no longer open"; anything else goes to the desk's list with its
-words. Channels that take replies (the SMS adapter's inbound endpoint) call `receive_reply`.
+words. A reply from a number several patients share cannot say whose answer it is: only STOP and
+START act on it (they speak for the number); the rest goes to the desk. Channels that take
+replies (the SMS adapter's inbound endpoint) call `receive_reply`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from serviceplan.domain.staff import Staff
 from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus
 from serviceplan.errors import (
     DelayNotFound,
+    InvalidInput,
     NoticeNotFound,
     OpeningNotFound,
     PatientNotFound,
@@ -48,6 +51,7 @@ DELAY_ANSWERS = {
 ANSWER_LIFE = timedelta(hours=12)
 """Word that a question closed is useless after this long: it is given up, not sent late."""
 OFFER_ANSWERS = frozenset({Meaning.YES, Meaning.NO})
+SHARED = "sent from a number other patients gave too: whose answer is it?"
 
 
 class ReplyDesk(Desk):
@@ -62,25 +66,33 @@ class ReplyDesk(Desk):
         words: str,
         reference: str,
         by: Staff,
+        shared: bool = False,
         now: datetime | None = None,
     ) -> Reply:
         """Record a reply the patient sent and act on it; return the reply as dealt with.
 
         `reference` is the channel's own id of the message: the same message received twice is
-        one reply, acted on once.
+        one reply, acted on once; one recorded but not yet dealt with (a lost race, a crash
+        between the two) is dealt with when it comes again. `shared` says the reply came from a
+        number other patients gave too: it is acted on only if it is a STOP or a START.
         """
         at = self.plan.now(now)
         patient = self.plan.load(Patient, patient_id, PatientNotFound)
         channel = checks.member(channel, Channel, "channel")
         found = self.plan.find(reply_id_for(channel, checks.code(reference, "reference")))
         if isinstance(found, Reply):
-            return found
-        reply = Reply.receive(
-            patient_id=patient.id, channel=channel, words=words, reference=reference, at=at,
-            by=by,
-        )  # fmt: skip
-        self.plan.record(reply)
-        self._act(reply, patient, at, by)
+            if found.patient_id != patient.id:
+                raise InvalidInput("reference names another patient's reply")
+            if found.outcome is not None:
+                return found
+            reply = found
+        else:
+            reply = Reply.receive(
+                patient_id=patient.id, channel=channel, words=words, reference=reference, at=at,
+                by=by,
+            )  # fmt: skip
+            self.plan.record(reply)
+        self._act(reply, patient, at, by, shared=shared)
         return self.get_reply(reply.id)
 
     def get_reply(self, reply_id: UUID) -> Reply:
@@ -108,7 +120,9 @@ class ReplyDesk(Desk):
 
     # -- what a reply does ----------------------------------------------------------------
 
-    def _act(self, reply: Reply, patient: Patient, at: datetime, by: Staff) -> None:
+    def _act(
+        self, reply: Reply, patient: Patient, at: datetime, by: Staff, *, shared: bool
+    ) -> None:
         said = meaning(reply.words)
         if said in (Meaning.STOP, Meaning.START):
             self._consent(reply, patient, said, at, by)
@@ -117,6 +131,10 @@ class ReplyDesk(Desk):
             reply.hand_to_desk(
                 "it may ask to stop messages: read it, and record an opt-out", at, by
             )
+            self.plan.record(reply)
+            return
+        if shared:
+            reply.hand_to_desk(SHARED, at, by)
             self.plan.record(reply)
             return
         key = self.plan.notice_index.last_question(patient.id, reply.channel)

@@ -22,6 +22,7 @@ from serviceplan.read.stored import text_id
 from serviceplan.read.views import Views
 
 _PENDING = tuple(s.value for s in PENDING)
+_SEEN = (VisitStatus.STARTED.value, VisitStatus.COMPLETED.value)
 CHUNK = 500
 _BOOKED = ("patient_id._data_", "provider", "start._data_", "length")
 
@@ -135,6 +136,21 @@ class ScheduleIndex(Index):
         return [
             QueuedVisit(UUID(v), UUID(p), datetime.fromisoformat(s), n, bool(a))
             for v, p, s, n, a in rows
+        ]
+
+    def seen(self, provider: str, day: date) -> list[QueuedVisit]:
+        """Return the provider's visits on `day` that started or are done, as arrived.
+
+        The provider's time went to them: a delay projected again still counts it.
+        """
+        rows = self._ask(
+            "SELECT visit_id, patient_id, start, length FROM sched_visits"
+            " WHERE provider = ? AND day = ? AND status IN (?, ?) AND left_queue = 0",
+            (provider, day.isoformat(), *_SEEN),
+        )
+        return [
+            QueuedVisit(UUID(v), UUID(p), datetime.fromisoformat(s), n, arrived=True)
+            for v, p, s, n in rows
         ]
 
     def visit_ids(self, provider: str, day: date) -> list[UUID]:

@@ -38,7 +38,7 @@ class Run:
 
 
 @click.group(context_settings=CONTEXT)
-@click.version_option(package_name="serviceplan")
+@click.version_option(package_name="clinic-serviceplan")
 @click.option(
     "-v", "--verbose", count=True, help="say more on stderr: -v what it does, -vv the details"
 )

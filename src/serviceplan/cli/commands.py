@@ -33,8 +33,11 @@ def pick_day(found: DayBoard, wanted: date | None) -> date | None:
     return min(days, key=lambda d: (abs((d - today).days), d))
 
 
-def board_json(day: date | None, sections: list[ProviderBoard]) -> dict[str, Any]:
-    """Return the board as JSON-ready data, with each visit's slip and the call list."""
+def board_json(day: date | None, sections: list[ProviderBoard], now: datetime) -> dict[str, Any]:
+    """Return the board as JSON-ready data: each visit's slip, the call list, the openings.
+
+    Each opening tells how many of its offers wait for an answer at `now` (`offers_out`).
+    """
     providers = []
     for section in sections:
         visits = []
@@ -53,6 +56,9 @@ def board_json(day: date | None, sections: list[ProviderBoard]) -> dict[str, Any
                 "delays": plain(section.delays),
                 "visits": visits,
                 "call_list": [r.visit_id for r in section.call_list],
+                "openings": [
+                    {**plain(o), "offers_out": o.offers_out(now)} for o in section.openings
+                ],
             }
         )
     return {"day": None if day is None else day.isoformat(), "providers": providers}
@@ -79,10 +85,11 @@ def board(
     found = caught_up(open_plan(db), DayBoard, moment)
     shown = pick_day(found, None if day is None else day.date())
     sections = [] if shown is None else found.day(shown, provider)
+    now = moment or datetime.now(tz=UTC)
     if as_json:
-        click.echo(dumps(board_json(shown, sections)))
+        click.echo(dumps(board_json(shown, sections, now)))
     else:
-        stdout().print(render.board(sections))
+        stdout().print(render.board(sections, now))
 
 
 @click.command(short_help="Show the incidents still open and what is overdue.")

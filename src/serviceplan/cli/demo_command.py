@@ -36,7 +36,7 @@ def demo(db: Path, seed: int) -> None:
     open_incidents = OpenIncidents(plan, views)
     catch_up_together([board, recovery, open_incidents])
     console.print(Rule("The board at the end of the day"))
-    console.print(render.board(board.day(day)))
+    console.print(render.board(board.day(day), plan.clock()))
     console.print(Rule("The day's report"))
     console.print(render.report(recovery.report(day, day)))
     console.print("")

@@ -9,7 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from serviceplan.read import AuditLine, OpenIncident, ProviderBoard, RecoveryReport
+from serviceplan.domain.opening import OpeningStatus
+from serviceplan.read import AuditLine, BoardOpening, OpenIncident, ProviderBoard, RecoveryReport
 
 STATUS_STYLE = {"completed": "green", "started": "cyan", "no-show": "red", "rescheduled": "dim"}
 
@@ -23,14 +24,14 @@ def short(record_id: str | None) -> str:
     return "" if record_id is None else record_id[:8]
 
 
-def board(sections: Sequence[ProviderBoard]) -> RenderableType:
-    """Render each provider's day with its delays and call list."""
+def board(sections: Sequence[ProviderBoard], now: datetime) -> RenderableType:
+    """Render each provider's day with its delays, openings (offers out at `now`), call list."""
     if not sections:
         return Text("Nothing booked on this day.")
-    return Group(*(part for section in sections for part in _provider(section)))
+    return Group(*(part for section in sections for part in _provider(section, now)))
 
 
-def _provider(section: ProviderBoard) -> Iterable[RenderableType]:
+def _provider(section: ProviderBoard, now: datetime) -> Iterable[RenderableType]:
     title = f"{section.provider}, {section.day:%A %d %B %Y}"
     table = Table(title=title, title_justify="left", title_style="bold")
     for name in ["booked", "min", "expected", "slip", "status", "patient", "visit type"]:
@@ -50,6 +51,8 @@ def _provider(section: ProviderBoard) -> Iterable[RenderableType]:
         yield Text(
             f"  Delay: {delay.minutes} min from {_hm(delay.late_from)} ({delay.reason}); {state}."
         )
+    for opening in section.openings:
+        yield Text(f"  Opening: {opening_line(opening, now)}.")
     if section.call_list:
         calls = ", ".join(
             f"{r.phone or short(r.patient_id)} ({_hm(r.booked_start)} -> {_hm(r.expected_start)})"
@@ -57,6 +60,23 @@ def _provider(section: ProviderBoard) -> Iterable[RenderableType]:
         )
         yield Text(f"  Call list: {calls}", style="yellow")
     yield Text("")
+
+
+def opening_line(opening: BoardOpening, now: datetime) -> str:
+    """Say in a line what became of an opening, patients by the start of their ids only.
+
+    Like "09:50, 20 min follow-up (cancelled): filled by 3f2a9c1e, 3 offered".
+    """
+    kind = f" {opening.visit_type}" if opening.visit_type else ""
+    time = f"{_hm(opening.start)}, {opening.length} min{kind} ({opening.source})"
+    who = short(opening.accepted_by)
+    state = {
+        OpeningStatus.OFFERING: f"offering, {opening.offers_out(now)} offer(s) out",
+        OpeningStatus.CLAIMED: f"accepted by {who}, booking",
+        OpeningStatus.FILLED: f"filled by {who} at {_hm(opening.settled_at)}",
+        OpeningStatus.CLOSED: f"closed at {_hm(opening.settled_at)}",
+    }[opening.status]
+    return f"{time}: {state}, {len(opening.offers)} offered"
 
 
 def incidents(found: Sequence[OpenIncident], now: datetime) -> RenderableType:
@@ -91,8 +111,9 @@ def report(found: RecoveryReport) -> RenderableType:
     heading = Text(f"Recovery report, {days}: {found.incidents} incident(s) opened\n", style="bold")
     gap = Text("")
     return Group(
-        heading, _causes(found), gap, _notices(found), gap, _kinds(found), gap, _nearest(found)
-    )
+        heading, _causes(found), gap, _notices(found), gap, _waitlist(found), gap, _kinds(found),
+        gap, _nearest(found),
+    )  # fmt: skip
 
 
 def _small_table(title: str, columns: Sequence[str]) -> Table:
@@ -134,6 +155,28 @@ def _notices(found: RecoveryReport) -> RenderableType:
         table,
         Text("Dropped: a newer estimate replaced it, or its visit was moved or cancelled."),
         Text("Maybe twice: sent again after a try whose outcome a crash left unknown."),
+    )
+
+
+def _waitlist(found: RecoveryReport) -> RenderableType:
+    line = found.waitlist
+    if not line.openings:
+        return Text("No time freed for the waitlist in this range: none to fill.")
+    table = _small_table(
+        "Time freed for the waitlist, in minutes",
+        ["openings", "freed", "offered", "filled", "fill rate", "to fill"],
+    )
+    rate = "none" if line.fill_rate is None else f"{line.fill_rate:.0%}"
+    table.add_row(
+        str(line.openings), str(line.freed_minutes), str(line.offered_minutes),
+        str(line.filled_minutes), rate, _minutes(line.median_minutes_to_fill) or "none",
+    )  # fmt: skip
+    return Group(
+        table,
+        Text(
+            f"{line.filled} filled, {line.closed} closed unfilled. Fill rate: minutes filled of"
+            " minutes freed; to fill: median from the time freed to the patient booked."
+        ),
     )
 
 

@@ -132,6 +132,7 @@ def report(  # noqa: PLR0913, PLR0917 (click passes one argument per option)
     if as_json:
         data = plain(found)
         data["incidents"] = found.incidents
+        data["waitlist"]["fill_rate"] = found.waitlist.fill_rate
         click.echo(dumps(data))
     else:
         stdout().print(render.report(found))

@@ -9,6 +9,7 @@ the rest of the event in an encrypted store) and what was done with them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from enum import Enum
 from itertools import pairwise
@@ -47,7 +48,8 @@ REVOKING = frozenset(
     {"stop", "stopall", "quit", "end", "revoke", "optout", "cancel", "unsubscribe"}
 )
 """Whole-message replies that revoke consent: the FCC's list in force since 11 April 2025 (47 CFR
-64.1200(a)(10)), and STOPALL, which carriers treat alike. Spacing and case do not matter."""
+64.1200(a)(10)), and STOPALL, which carriers treat alike. Spacing, case, punctuation and the
+width of the characters do not matter. The one list: the SMS adapter reads replies with it too."""
 STARTING = frozenset({"start", "unstop"})
 YESES = frozenset({"yes", "y", "ok", "okay", "sure", "yeah", "yep"})
 NOES = frozenset({"no", "n", "nope"})
@@ -63,14 +65,15 @@ def meaning(words: str) -> Meaning:
     A keyword counts only as the whole reply (spacing, case and stops aside); a yes or a no may
     come with a please or a thanks; anything more is for a person to read.
     """
-    plain = _NOT_LETTERS.sub("", words.lower())
+    text = _plain(words)
+    plain = _NOT_LETTERS.sub("", text)
     if plain in REVOKING:
         return Meaning.STOP
     if plain in STARTING:
         return Meaning.START
     if plain in {"1", "2", "3"}:
         return Meaning(plain)
-    tokens = _WORDS.findall(words.lower())
+    tokens = _WORDS.findall(text)
     if tokens and all(t in POLITE for t in tokens[1:]):
         if tokens[0] in YESES:
             return Meaning.YES
@@ -84,9 +87,14 @@ def may_revoke(words: str) -> bool:
 
     Such a reply goes to a person, who records the opt-out if that is what it asks.
     """
-    tokens = _WORDS.findall(words.lower())
+    tokens = _WORDS.findall(_plain(words))
     joined = {a + b for a, b in pairwise(tokens)}  # "opt out"
     return bool(REVOKING & (set(tokens) | joined))
+
+
+def _plain(words: str) -> str:
+    """Return the words in one case and one form: a STOP in full-width letters is a STOP too."""
+    return unicodedata.normalize("NFKC", words).casefold()
 
 
 def reply_id_for(channel: Channel, reference: str) -> UUID:

@@ -46,6 +46,8 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: int = 0)
 def _swatch(key: str) -> str:
     if key == "booked":
         return f"border: 1px dashed {COLOURS[key]}; background: none"
+    if key == "filled":
+        return f"background: {COLOURS['on-time']}; outline: 2px solid {COLOURS[key]}"
     if key == "told":
         return f"background: {COLOURS[key]}; width: 8px; height: 8px; border-radius: 50%"
     return f"background: {COLOURS[key]}"
@@ -54,7 +56,8 @@ def _swatch(key: str) -> str:
 def _legend() -> str:
     items = [("booked", "as booked (outline)"), ("on-time", "ran on time"),
              ("late", "ran or expected late"), ("delay", "provider's delay"),
-             ("told", "patient last told (at the left edge: before the day)")]  # fmt: skip
+             ("told", "patient last told (at the left edge: before the day)"),
+             ("filled", "booked from the waitlist (filled a freed time)")]  # fmt: skip
     spans = "".join(
         f'<span><i style="{_swatch(key)}"></i>{escape(text)}</span>' for key, text in items
     )
@@ -108,10 +111,26 @@ def _report_tables(report: RecoveryReport) -> str:
         + _table(notice_head, notices, numeric=7)
         + '<p class="sub">Dropped: a newer estimate replaced it, or its visit was moved or'
         " cancelled.</p>"
-        "<h2>Peace offerings issued, by kind</h2>"
+        + _waitlist_table(report)
+        + "<h2>Peace offerings issued, by kind</h2>"
         + _table(["kind", "count", "total"], kinds, numeric=2)
         + f"<h2>Patients nearest the yearly limit of {escape(str(report.yearly_limit))}</h2>"
         + _table(["patient", "last 12 months", "headroom"], nearest, numeric=2)
+    )
+
+
+def _waitlist_table(report: RecoveryReport) -> str:
+    """The minutes freed for the waitlist, offered and filled; "none" where nothing was freed."""
+    w = report.waitlist
+    rate = "none" if w.fill_rate is None else f"{w.fill_rate:.0%}"
+    row = (str(w.openings), str(w.freed_minutes), str(w.offered_minutes), str(w.filled_minutes),
+           rate, _min(w.median_minutes_to_fill) or "none")  # fmt: skip
+    head = ["openings", "freed", "offered", "filled", "fill rate", "to fill"]
+    return (
+        "<h2>Time freed for the waitlist, in minutes</h2>"
+        + _table(head, [row], numeric=6)
+        + f'<p class="sub">{w.filled} filled, {w.closed} closed unfilled. Fill rate: minutes'
+        " filled of minutes freed; to fill: median from the time freed to the patient booked.</p>"
     )
 
 

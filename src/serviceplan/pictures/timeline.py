@@ -1,7 +1,8 @@
 """The day's timeline as an SVG chart: per provider, each visit booked against when it happened.
 
-A hollow bar is the visit as booked; the filled bar beside it is when it started (or is expected
+A hollow bar is the visit as booked; the solid bar beside it is when it started (or is expected
 to start) and ran; the shaded band is the provider's delay; a dot marks when the patient was told.
+A visit booked from the waitlist (it filled a freed time) has its bar outlined, class `filled`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ COLOURS = {
     "booked": "#9aa5b1",
     "delay": "#f4c7a1",
     "told": "#1f6f43",
+    "filled": "#6d28d9",
 }
 GONE = frozenset({VisitStatus.RESCHEDULED, VisitStatus.CANCELLED, VisitStatus.NO_SHOW})
 
@@ -136,9 +138,13 @@ def _lane(row: BoardRow, scale: _Scale, y: int) -> list[str]:
     title = f"{row.status.value}: {start:%H:%M}-{end:%H:%M}" + (
         f", {slip} min late" if slip else ""
     )
+    filled = ""
+    if row.filled_opening is not None:
+        title += ", filled a freed time from the waitlist"
+        filled = f' class="filled" stroke="{COLOURS["filled"]}" stroke-width="2"'
     parts.append(
-        f'<rect x="{x}" y="{y + 7}" width="{width}" height="{LANE - 14}" rx="2" fill="{colour}">'
-        f"<title>{escape(title)}</title></rect>"
+        f'<rect x="{x}" y="{y + 7}" width="{width}" height="{LANE - 14}" rx="2" fill="{colour}"'
+        f"{filled}><title>{escape(title)}</title></rect>"
     )
     if slip:
         parts.append(f'<text x="{x + width + 4}" y="{y + 16}" class="slip">+{slip}</text>')

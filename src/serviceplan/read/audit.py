@@ -25,7 +25,7 @@ from serviceplan.domain.offering import Offering
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.signs import Observation
 from serviceplan.domain.visit import Visit
-from serviceplan.read.follower import Event, Follower, stamp, unstamp
+from serviceplan.read.follower import Event, Follower, query, stamp, unstamp
 
 AUDITED = (Patient, Visit, Incident, Offering, NoticeRecord)
 SAID_AS: dict[type, str] = {NoticeRecord: "Notice"}
@@ -145,14 +145,17 @@ class AuditTrail(Follower):
         ).fetchone()
         return (row[0], row[1]) if row else ("", None)
 
+    @query
     def of_patient(self, patient_id: UUID | str) -> list[AuditLine]:
         """Return everything done for one patient, in the order it was recorded."""
         return self._lines("patient_id", str(patient_id))
 
+    @query
     def of_incident(self, incident_id: UUID | str) -> list[AuditLine]:
         """Return everything done about one incident (its offerings too), in order."""
         return self._lines("incident_id", str(incident_id))
 
+    @query
     def ids_starting(self, column: str, prefix: str) -> list[str]:
         """Return the patient or incident ids (`column`) on the trail that start with `prefix`."""
         if column not in {"patient_id", "incident_id"}:

@@ -28,13 +28,15 @@ from serviceplan.read.board_rows import (
     notices_by_visit,
     row_from,
 )
-from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.follower import AT, Follower, on, query
 from serviceplan.read.notice_outcomes import (
     NoticeFollowing,
     notice_tables,
     outcomes,
     select_notices,
 )
+from serviceplan.read.opening_rows import BoardOpening, openings_from
+from serviceplan.read.openings import OpeningFollowing, opening_indexes, opening_tables
 from serviceplan.read.stored import text_id
 
 _GONE = frozenset({VisitStatus.CANCELLED, VisitStatus.RESCHEDULED, VisitStatus.NO_SHOW})
@@ -44,12 +46,13 @@ BOOKED = (
 )  # fmt: skip
 
 
-class DayBoard(DelayProjections, NoticeFollowing, Follower):
+class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
-    schema = 6
+    schema = 7
     notice_table = "board_notices"
+    opening_table = "board_openings"
     tables = {  # noqa: RUF012 (read-only class data)
         "board_visits": """CREATE TABLE IF NOT EXISTS board_visits (
             visit_id TEXT PRIMARY KEY, patient_id TEXT, provider TEXT, day TEXT,
@@ -62,12 +65,14 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
             delay_id TEXT PRIMARY KEY, provider TEXT, day TEXT, late_from TEXT,
             minutes INTEGER, reason TEXT, announced_at TEXT, resolved_at TEXT)""",
         **notice_tables("board_notices"),
+        **opening_tables("board_openings"),
     }
     indexes = (
         "CREATE INDEX IF NOT EXISTS board_visits_by_day ON board_visits (day, provider)",
         "CREATE INDEX IF NOT EXISTS board_visits_by_delay ON board_visits (delay_id)",
         "CREATE INDEX IF NOT EXISTS board_delays_by_day ON board_delays (day, provider)",
         "CREATE INDEX IF NOT EXISTS board_notices_by_visit ON board_notices (visit_id)",
+        *opening_indexes("board_openings"),
     )
 
     # -- visits -------------------------------------------------------------------------------
@@ -176,19 +181,25 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
 
     # -- queries ------------------------------------------------------------------------------
 
+    @query
     def days(self) -> list[date]:
-        """Return every day that has visits on the board, in order."""
-        rows = self.db.execute("SELECT DISTINCT day FROM board_visits ORDER BY day").fetchall()
+        """Return every day that has visits or openings on the board, in order."""
+        rows = self.db.execute(
+            "SELECT day FROM board_visits UNION SELECT day FROM board_openings ORDER BY day"
+        ).fetchall()
         return [date.fromisoformat(r[0]) for r in rows]
 
+    @query
     def providers(self, day: date) -> list[str]:
-        """Return the providers with visits on `day`, by name."""
+        """Return the providers with visits or openings on `day`, by name."""
         rows = self.db.execute(
-            "SELECT DISTINCT provider FROM board_visits WHERE day = ? ORDER BY provider",
-            (day.isoformat(),),
+            "SELECT provider FROM board_visits WHERE day = ?"
+            " UNION SELECT provider FROM board_openings WHERE day = ? ORDER BY provider",
+            (day.isoformat(), day.isoformat()),
         ).fetchall()
         return [r[0] for r in rows]
 
+    @query
     def day(self, day: date, provider: str | None = None) -> list[ProviderBoard]:
         """Return the board of `day`: one section per provider (or only `provider`'s)."""
         names = [provider] if provider is not None else self.providers(day)
@@ -196,18 +207,23 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
 
     def _provider_board(self, provider: str, day: date) -> ProviderBoard:
         cursor = self.db.execute(
-            "SELECT * FROM board_visits WHERE day = ? AND provider = ?",
+            "SELECT * FROM board_visits WHERE day = ? AND provider = ? ORDER BY rowid",
             (day.isoformat(), provider),
         )
         columns = [c[0] for c in cursor.description]
         found = [dict(zip(columns, r, strict=True)) for r in cursor]
+        filled = self._filled(provider, day)
+        for values in found:
+            values["filled_opening"] = filled.get(values["visit_id"])
         notices = self._notices(provider, day)
         rows: list[BoardRow] = [
             row_from(values, notices.get(values["visit_id"], Notices())) for values in found
         ]
-        rows.sort(key=lambda r: (r.booked_start, r.visit_id))
+        rows.sort(key=lambda r: r.booked_start)  # stable: visits booked at one time, as booked
         rows = [attrs.evolve(r, phone=self._phone(r.patient_id)) if r.to_call else r for r in rows]
-        return ProviderBoard(provider, day, tuple(rows), self._delays(provider, day))
+        return ProviderBoard(
+            provider, day, tuple(rows), self._delays(provider, day), self._openings(provider, day)
+        )
 
     def _phone(self, patient_id: str) -> str | None:
         """Return the number to call the patient on, read from their record as it is now.
@@ -237,3 +253,28 @@ class DayBoard(DelayProjections, NoticeFollowing, Follower):
         columns = [c[0] for c in cursor.description]
         rows = [dict(zip(columns, r, strict=True)) for r in cursor]
         return tuple(delay_from({**row, "reason": self.unseal(row["reason"])}) for row in rows)
+
+    def _filled(self, provider: str, day: date) -> dict[str, str]:
+        """Return the opening each visit of the provider's day filled, by visit."""
+        rows = self.db.execute(
+            "SELECT filled_with, opening_id FROM board_openings WHERE filled_with IN"
+            " (SELECT visit_id FROM board_visits WHERE day = ? AND provider = ?)",
+            (day.isoformat(), provider),
+        )
+        return dict(rows.fetchall())
+
+    def _openings(self, provider: str, day: date) -> tuple[BoardOpening, ...]:
+        """Return the openings of the provider's day with their offers, earliest time first."""
+        where = "WHERE day = ? AND provider = ?"
+        cursor = self.db.execute(
+            f"SELECT * FROM board_openings {where} ORDER BY start, opened_at",  # noqa: S608
+            (day.isoformat(), provider),
+        )
+        openings = [dict(zip([c[0] for c in cursor.description], r, strict=True)) for r in cursor]
+        cursor = self.db.execute(
+            "SELECT * FROM board_openings_offers WHERE opening_id IN"  # noqa: S608
+            f" (SELECT opening_id FROM board_openings {where})",
+            (day.isoformat(), provider),
+        )
+        offers = [dict(zip([c[0] for c in cursor.description], r, strict=True)) for r in cursor]
+        return openings_from(openings, offers)

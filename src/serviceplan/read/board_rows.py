@@ -13,6 +13,7 @@ from serviceplan.domain.notice_record import NoticeStatus
 from serviceplan.domain.visit import VisitStatus
 from serviceplan.read.follower import unstamp
 from serviceplan.read.notice_outcomes import DROPPED, FAILED, Outcome
+from serviceplan.read.opening_rows import BoardOpening
 
 
 @attrs.frozen
@@ -87,6 +88,8 @@ class BoardRow:
     """The number to call, on the call list's rows only (looked up when the board is read)."""
     notices: Notices = Notices()
     choice: str | None = None
+    filled_opening: str | None = None
+    """The waitlist opening this visit filled (booked for a patient who took freed time)."""
 
     @property
     def expected_start(self) -> datetime:
@@ -123,12 +126,14 @@ class BoardDelay:
 
 @attrs.frozen
 class ProviderBoard:
-    """One provider's day: the visits in booked order and the delays."""
+    """One provider's day: the visits in booked order, the delays, and the waitlist's openings."""
 
     provider: str
     day: date
     rows: tuple[BoardRow, ...]
     delays: tuple[BoardDelay, ...] = ()
+    openings: tuple[BoardOpening, ...] = ()
+    """Freed times of the day offered to the waitlist, whatever became of them, earliest first."""
 
     @property
     def call_list(self) -> tuple[BoardRow, ...]:
@@ -148,7 +153,7 @@ class ProviderBoard:
 
 
 def row_from(values: dict[str, Any], notices: Notices) -> BoardRow:
-    """Build a board row from a `board_visits` row and the visit's notices."""
+    """Build a board row from a `board_visits` row (and the opening it filled) and its notices."""
     return BoardRow(
         visit_id=values["visit_id"], patient_id=values["patient_id"],
         visit_type=values["visit_type"],
@@ -158,7 +163,7 @@ def row_from(values: dict[str, Any], notices: Notices) -> BoardRow:
         checked_in_at=unstamp(values["checked_in_at"]), started_at=unstamp(values["started_at"]),
         completed_at=unstamp(values["completed_at"]), moved_from=values["moved_from"],
         moved_to=values["moved_to"], notices=notices,
-        choice=values["choice"],
+        choice=values["choice"], filled_opening=values.get("filled_opening"),
     )  # fmt: skip
 
 

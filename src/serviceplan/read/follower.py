@@ -15,9 +15,10 @@ written by a newer serviceplan), and nothing of its page is applied: never a sil
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
+from typing import Any, ClassVar, Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -37,6 +38,9 @@ PAGE = 1000
 Progress = Callable[[int, int], None]
 """Told `(position, last)` after each page, so a command line can draw a progress bar."""
 F = TypeVar("F", bound=Callable[..., None])
+S = TypeVar("S", bound="Follower")
+P = ParamSpec("P")
+R = TypeVar("R")
 AT = "at._data_"
 """Where a stored event keeps its clinic time, for a model built as of a moment."""
 VERSION = "class_version"
@@ -77,6 +81,22 @@ def on(*event_classes: type, reads: Sequence[str] | None = None) -> Callable[[F]
         return method
 
     return mark
+
+
+def query(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Mark a read model's question: it is answered holding its views' lock, rows read whole.
+
+    Threads of a web application share one read model and its SQLite connection; the lock keeps
+    a question from reading a page of the log half applied, or from stepping through rows while
+    another thread begins a transaction on the same connection.
+    """
+
+    @functools.wraps(method)
+    def locked(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.views.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 class Follower:
@@ -245,6 +265,7 @@ class Follower:
         self._bound[notification.topic](event)
         return 1
 
+    @query
     def dump(self) -> dict[str, list[tuple[object, ...]]]:
         """Return every row of every table, sorted: two followers agree when their dumps do."""
         return {

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from serviceplan.domain.incident import Incident, IncidentStatus
-from serviceplan.read.follower import Event, Follower, on, stamp, unstamp
+from serviceplan.read.follower import Event, Follower, on, query, stamp, unstamp
 
 RESPOND_WITHIN = timedelta(days=7)
 """The grievance clock: about seven days to answer (DOMAIN.md)."""
@@ -170,6 +170,7 @@ class OpenIncidents(Follower):
             (*values.values(), str(e.originator_id)),
         )
 
+    @query
     def open(self, respond_within: timedelta = RESPOND_WITHIN) -> list[OpenIncident]:
         """Return the incidents not yet resolved, oldest first, each with its tasks."""
         cursor = self.db.execute(

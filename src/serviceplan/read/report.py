@@ -1,8 +1,9 @@
 """The recovery report: how the clinic handled patient problems over a month or any range.
 
 Incidents are grouped by the process that failed, never by patient; notices requested in the
-range are counted by how they ended; offerings are counted by kind with their value; the patients
-nearest their yearly offering limit are listed by id.
+range are counted by how they ended; time freed for the waitlist is counted in minutes, offered
+and filled; offerings are counted by kind with their value; the patients nearest their yearly
+offering limit are listed by id.
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ from serviceplan.domain.incident import Incident, IncidentStatus
 from serviceplan.domain.money import Money
 from serviceplan.domain.offering import Offering, OfferingStatus
 from serviceplan.domain.patient import YEAR, Patient
-from serviceplan.read.follower import AT, Follower, on
+from serviceplan.read.follower import AT, Follower, on, query
 from serviceplan.read.notice_outcomes import (
     NoticeFollowing,
     notice_tables,
     outcomes,
     select_notices,
 )
-from serviceplan.read.report_rows import CauseLine, KindLine, LimitLine, NoticeLine, RecoveryReport
+from serviceplan.read.openings import OpeningFollowing, opening_indexes, opening_tables
+from serviceplan.read.report_rows import (
+    CauseLine,
+    KindLine,
+    LimitLine,
+    NoticeLine,
+    RecoveryReport,
+    WaitlistLine,
+)
 from serviceplan.read.stored import text_id
 
 UNDETERMINED = "undetermined"
@@ -30,12 +39,13 @@ AMOUNT = "value._data_.amount._data_"
 CURRENCY = "value._data_.currency"
 
 
-class Recovery(NoticeFollowing, Follower):
+class Recovery(NoticeFollowing, OpeningFollowing, Follower):
     """The tables behind the recovery report, and the report for any range of days."""
 
     name = "recovery"
-    schema = 5
+    schema = 6
     notice_table = "rep_notices"
+    opening_table = "rep_openings"
     tables = {  # noqa: RUF012 (read-only class data)
         "rep_incidents": """CREATE TABLE IF NOT EXISTS rep_incidents (
             incident_id TEXT PRIMARY KEY, opened_day TEXT, opened_at TEXT, cause TEXT,
@@ -47,6 +57,7 @@ class Recovery(NoticeFollowing, Follower):
             offering_id TEXT PRIMARY KEY, patient_id TEXT, amount TEXT, currency TEXT,
             at_day TEXT)""",
         **notice_tables("rep_notices"),
+        **opening_tables("rep_openings"),
     }
     indexes = (
         "CREATE INDEX IF NOT EXISTS rep_incidents_by_day ON rep_incidents (opened_day)",
@@ -57,6 +68,7 @@ class Recovery(NoticeFollowing, Follower):
             " ON rep_notices (substr(requested_at, 1, 10))"
         ),
         "CREATE INDEX IF NOT EXISTS rep_notices_by_visit ON rep_notices (visit_id)",
+        *opening_indexes("rep_openings"),
     )
 
     @on(Incident.Opened, reads=(AT,))
@@ -146,15 +158,18 @@ class Recovery(NoticeFollowing, Follower):
 
     # -- the report ---------------------------------------------------------------------------
 
+    @query
     def span(self) -> tuple[date, date] | None:
-        """Return the first and last day with an incident opened, a notice owed or an offering."""
+        """Return the first and last day with an incident, a notice, an opening or an offering."""
         first, last = self.db.execute(
             "SELECT MIN(day), MAX(day) FROM (SELECT opened_day AS day FROM rep_incidents"
             " UNION ALL SELECT issued_day FROM rep_offerings WHERE issued_day IS NOT NULL"
-            " UNION ALL SELECT substr(requested_at, 1, 10) FROM rep_notices)"
+            " UNION ALL SELECT substr(requested_at, 1, 10) FROM rep_notices"
+            " UNION ALL SELECT opened_day FROM rep_openings)"
         ).fetchone()
         return None if first is None else (date.fromisoformat(first), date.fromisoformat(last))
 
+    @query
     def report(
         self,
         first: date,
@@ -170,7 +185,22 @@ class Recovery(NoticeFollowing, Follower):
             first=first, last=last, causes=self._causes(first, last, resolve_within),
             offerings=self._kinds(first, last), nearest_limit=self._nearest(last, limit, nearest),
             resolve_within=resolve_within, yearly_limit=limit, notices=self._notices(first, last),
+            waitlist=self._waitlist(first, last),
         )  # fmt: skip
+
+    def _waitlist(self, first: date, last: date) -> WaitlistLine:
+        """Sum up the openings opened in the range: minutes freed, offered, filled."""
+        found = []
+        for length, status, opened_at, filled_at, offered in self.db.execute(
+            "SELECT o.length, o.status, o.opened_at,"
+            " CASE WHEN o.status = 'filled' THEN o.settled_at END,"
+            " EXISTS (SELECT 1 FROM rep_openings_offers f WHERE f.opening_id = o.opening_id)"
+            " FROM rep_openings o WHERE o.opened_day BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        ):
+            to_fill = None if filled_at is None else _between(opened_at, filled_at)
+            found.append((length, status, bool(offered), to_fill))
+        return WaitlistLine.of(found)
 
     def _notices(self, first: date, last: date) -> NoticeLine:
         """Sum up the notices requested in the range (read with the later ones of their visits)."""
@@ -221,6 +251,10 @@ class Recovery(NoticeFollowing, Follower):
             totals[patient_id] += Decimal(amount)
         ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:count]
         return tuple(LimitLine(pid, Money(total, limit.currency), limit) for pid, total in ranked)
+
+
+def _between(first: str, then: str) -> timedelta:
+    return datetime.fromisoformat(then) - datetime.fromisoformat(first)
 
 
 def _year_before(day: date) -> date:

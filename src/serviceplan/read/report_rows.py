@@ -1,4 +1,4 @@
-"""The lines of the recovery report: causes, notices, offering kinds, patients nearest the limit."""
+"""The lines of the recovery report: causes, notices, the waitlist, offering kinds, the limit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import attrs
 
 from serviceplan.domain.money import Money
 from serviceplan.domain.notice_record import NoticeStatus
+from serviceplan.domain.opening import OpeningStatus
 from serviceplan.read.notice_outcomes import DROPPED, FAILED, Outcome
 
 
@@ -118,6 +119,44 @@ class NoticeLine:
 
 
 @attrs.frozen
+class WaitlistLine:
+    """Time freed in the range and offered to the waitlist, and how much of it was filled.
+
+    An opening counts in the range of the day it was opened (the day the time freed up).
+    """
+
+    openings: int = 0
+    freed_minutes: int = 0
+    offered_minutes: int = 0
+    """Minutes of the openings that went out to at least one patient."""
+    filled_minutes: int = 0
+    filled: int = 0
+    """How many openings were filled: booked for a patient who said yes."""
+    closed: int = 0
+    """How many were offered no more: nobody took them in time, or the desk withdrew them."""
+    median_minutes_to_fill: int | None = None
+    """From the time freeing up to the patient booked, the median of the openings filled."""
+
+    @property
+    def fill_rate(self) -> float | None:
+        """Share of the minutes freed that were filled (0 to 1); None when none were freed."""
+        return self.filled_minutes / self.freed_minutes if self.freed_minutes else None
+
+    @classmethod
+    def of(cls, openings: Sequence[tuple[int, str, bool, timedelta | None]]) -> WaitlistLine:
+        """Sum up openings given as (length, status, offered, opened to filled)."""
+        to_fill = [span for _, _, _, span in openings if span is not None]
+        statuses = Counter(status for _, status, _, _ in openings)
+        return cls(
+            openings=len(openings), freed_minutes=sum(n for n, *_ in openings),
+            offered_minutes=sum(n for n, _, offered, _ in openings if offered),
+            filled_minutes=sum(n for n, *_, span in openings if span is not None),
+            filled=len(to_fill), closed=statuses[OpeningStatus.CLOSED.value],
+            median_minutes_to_fill=_median_minutes(to_fill),
+        )  # fmt: skip
+
+
+@attrs.frozen
 class RecoveryReport:
     """How the clinic recovered from patient problems between two days (both included)."""
 
@@ -129,6 +168,7 @@ class RecoveryReport:
     resolve_within: timedelta
     yearly_limit: Money
     notices: NoticeLine = NoticeLine()
+    waitlist: WaitlistLine = WaitlistLine()
 
     @property
     def incidents(self) -> int:

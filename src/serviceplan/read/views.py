@@ -11,6 +11,12 @@ them through `seal` and reads them through `unseal`, with AES-GCM under a key de
 store's key (`serviceplan.store.secrets`). The views record that key's fingerprint; views made
 under another key, or in clear, are dropped and rebuilt from the events (after a key rotation,
 say), so no file ever holds both.
+
+One connection serves every thread of a process, one at a time: each write transaction, each
+query of a read model (`serviceplan.read.follower.query`) and each position read holds `lock`, so
+no thread reads another's transaction half done, and no transaction begins on the connection
+while another thread's read is still stepping through an older snapshot (SQLite would refuse it
+as busy at once).
 """
 
 from __future__ import annotations
@@ -95,9 +101,10 @@ class Views:
 
     def position(self, follower: str) -> int:
         """Return the last notification id the follower has applied (0 before the first)."""
-        row = self.connection.execute(
-            "SELECT position FROM serviceplan_positions WHERE follower = ?", (follower,)
-        ).fetchone()
+        with self.lock:
+            row = self.connection.execute(
+                "SELECT position FROM serviceplan_positions WHERE follower = ?", (follower,)
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def set_position(self, follower: str, position: int) -> None:

@@ -1,4 +1,4 @@
-"""serviceplan-fhir: serviceplan's scheduler over a FHIR R4 server: Schedules, Slots, Appointments.
+"""clinic-serviceplan-fhir: a scheduler over a FHIR R4 server's Schedules, Slots and Appointments.
 
 ```python
 scheduler = FhirScheduler(FhirSettings("https://fhir.example.org/r4", schedules={"dr-patel": "42"}))

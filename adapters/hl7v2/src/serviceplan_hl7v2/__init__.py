@@ -1,4 +1,4 @@
-"""serviceplan-hl7v2: an HL7 v2 SIU feed into serviceplan, with an MLLP listener for live feeds.
+"""clinic-serviceplan-hl7v2: an HL7 v2 SIU feed into serviceplan, and an MLLP listener for it.
 
 ```python
 feed = SiuFeed(plan, ledger=SqliteLedger("hl7v2-ledger.sqlite3"))

@@ -1,4 +1,4 @@
-"""serviceplan-inventory-file: peace-offering stock kept in a TOML or CSV file the office edits.
+"""clinic-serviceplan-inventory-file: peace-offering stock in a TOML or CSV file the office edits.
 
 ```python
 drawer = InventoryFile("drawer.toml")  # holds kept in drawer.holds.sqlite3 beside it

@@ -1,4 +1,4 @@
-"""serviceplan-sms: a text-message channel over Twilio's Messages API, with STOP replies.
+"""clinic-serviceplan-sms: a text-message channel over Twilio's Messages API, and patients' replies.
 
 ```python
 channel = SmsChannel(SmsSettings(account_sid="AC...", auth_token="...", sender="+15555550199"))
@@ -8,9 +8,8 @@ app = InboundSms(plan, channel.settings)          # mount where Twilio posts inc
 """
 
 from serviceplan_sms.gateway import GatewayRefused, GatewayUnavailable, MessagesApi, SmsNotSent
-from serviceplan_sms.inbound import INBOUND, Handled, InboundSms, StopReplies
+from serviceplan_sms.inbound import INBOUND, Handled, InboundSms, TextReplies, reference_for
 from serviceplan_sms.journal import InFlight, Journal
-from serviceplan_sms.keywords import START_WORDS, STOP_WORDS, Reply, reply_of
 from serviceplan_sms.phone_book import PhoneBook
 from serviceplan_sms.plugin import SMS_LENGTH, LookUpUnsure, SmsChannel
 from serviceplan_sms.settings import SmsSettings
@@ -19,8 +18,6 @@ from serviceplan_sms.signature import signed_by_twilio, twilio_signature
 __all__ = [
     "INBOUND",
     "SMS_LENGTH",
-    "START_WORDS",
-    "STOP_WORDS",
     "GatewayRefused",
     "GatewayUnavailable",
     "Handled",
@@ -30,12 +27,11 @@ __all__ = [
     "LookUpUnsure",
     "MessagesApi",
     "PhoneBook",
-    "Reply",
     "SmsChannel",
     "SmsNotSent",
     "SmsSettings",
-    "StopReplies",
-    "reply_of",
+    "TextReplies",
+    "reference_for",
     "signed_by_twilio",
     "twilio_signature",
 ]

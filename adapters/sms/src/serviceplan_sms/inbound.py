@@ -1,14 +1,19 @@
 """Replies from patients' phones: a WSGI app the clinic mounts where Twilio posts incoming texts.
 
-A STOP (any reply of 47 CFR 64.1200(a)(10): stop, quit, end, revoke, opt out, cancel, unsubscribe;
-see `keywords`) revokes consent at once to automated texts *and* calls, for every patient who gave
-that number; START or UNSTOP gives texts back to those who had opted out. Anything else is left
-alone. A STOP is never lost: each opt-out is recorded with retries when another writer changed
-the patient's record first, and the app answers Twilio 200 only once everything is recorded, and
-503 otherwise, so that a Twilio told to retry on 5xx sends it again. At most one confirmation text
-goes back, in the answer (TwiML), and only when the STOP changed something and a confirmation is
-configured. Only requests signed by Twilio with the account's token are heard. The log names what
-was done and how many patients, never the number or the words.
+Every text from a number a patient gave is handed to `plan.receive_reply`, known by its
+MessageSid, so the core's one reading of words decides what it does: an answer to a delay's
+choices or an offer, STOP and its kin (47 CFR 64.1200(a)(10), revoking automated texts and calls
+at once), START, or the desk's list. A number several patients gave (a family's phone) hands the
+text in once for each of them, marked shared: a STOP or START acts for each, anything else goes to
+the desk for each, not acted on. A text from a number no patient gave records nothing.
+
+Nothing is lost: a reply that lost a race with another writer is tried again, and the app answers
+Twilio 200 only once every reply is recorded and acted on, and 503 otherwise, so that a Twilio told
+to retry on 5xx sends it again (a MessageSid sent again is one reply). The answer is empty TwiML,
+or the one configured confirmation of a STOP that revoked something just now; every other text a
+reply calls for (a booking, "no longer available") is a notice the delivery worker sends. Only
+requests signed by Twilio with the account's token are heard. The log says what was done and for
+how many patients, never the number or the words.
 """
 
 from __future__ import annotations
@@ -23,20 +28,21 @@ from xml.sax.saxutils import escape
 
 import attrs
 
-from serviceplan import Channel, ServicePlan, Staff, retry
-from serviceplan_sms.keywords import Reply, reply_of
+from serviceplan import Channel, Meaning, Reply, ServicePlan, Staff, retry
+from serviceplan.domain.reply import meaning
+from serviceplan.errors import InvalidInput
 from serviceplan_sms.phone_book import PhoneBook
 from serviceplan_sms.settings import SmsSettings
 from serviceplan_sms.signature import signed_by_twilio
 
 INBOUND = Staff("sms-inbound", "system")
-"""Who records an opt-out or opt-in that came by text."""
+"""Who records a reply that came by text, and what it did."""
 MAX_FORM = 16 * 1024
 EMPTY_REPLY = b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-REVOKED = (Channel.SMS, Channel.VOICE)
-"""What a STOP revokes: consent to automated texts and to automated calls alike."""
 ATTEMPTS = 8
-"""Tries of one opt-out that lost a race with another writer of the patient's record."""
+"""Tries of one reply that lost a race with another writer of the records it changes."""
+SHARER_MARK = 12
+"""Hex digits of a patient's id that tell apart the replies one shared text makes."""
 
 log = logging.getLogger("serviceplan_sms.inbound")
 
@@ -45,56 +51,62 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 @attrs.frozen
 class Handled:
-    """What a reply did: the keyword it held (if any) and the patients whose record changed."""
+    """What a text did: what its words say, the replies recorded, whose consent changed."""
 
-    reply: Reply | None
-    patients: tuple[UUID, ...] = ()
+    meaning: Meaning
+    replies: tuple[Reply, ...] = ()
+    consent_changed: tuple[UUID, ...] = ()
 
     @property
     def confirm(self) -> bool:
         """Say whether a confirmation may go back: a STOP that revoked something just now."""
-        return self.reply is Reply.STOP and bool(self.patients)
+        return self.meaning is Meaning.STOP and bool(self.consent_changed)
 
 
-class StopReplies:
-    """Turns a reply from a number into opt-outs and opt-ins on the patients who gave it."""
+def reference_for(sid: str, patient_id: UUID, *, shared: bool) -> str:
+    """Return the reply's reference: the MessageSid, and whose copy it is when the number is shared.
+
+    One text from a shared number makes one reply for each patient who gave it, and a reference
+    names one reply; so each copy carries the start of its patient's id.
+    """
+    return f"{sid}:{patient_id.hex[:SHARER_MARK]}" if shared else sid
+
+
+class TextReplies:
+    """Hands a text from a number to the plan, as a reply of each patient who gave the number."""
 
     def __init__(self, plan: ServicePlan, phone_book: PhoneBook | None = None) -> None:
         self.plan = plan
         self.phone_book = phone_book or PhoneBook(plan)
 
-    def handle(self, number: str, body: str) -> Handled:
-        """Act on a reply `body` from `number`; record nothing unless it is a keyword.
+    def handle(self, number: str, words: str, sid: str) -> Handled:
+        """Record and act on the text `sid` from `number`; record nothing if no patient gave it.
 
-        Raises if an opt-out could not be recorded (then the caller must let Twilio try again);
-        what was recorded stays, and a second STOP records only what is missing.
+        Raises if a reply could not be recorded or acted on (then the caller must let Twilio try
+        again); what was recorded stays, and the text sent again finishes what is missing.
         """
-        reply = reply_of(body)
-        if reply is None:
-            return Handled(None)
-        changed = [p for p in self.phone_book.patients_at(number) if self._apply(reply, p)]
-        log.info("inbound %s: %d patient record(s) changed", reply.value, len(changed))
-        return Handled(reply, tuple(changed))
-
-    def _apply(self, reply: Reply, patient_id: UUID) -> bool:
-        if reply is Reply.START:
-            return retry(self._start, attempts=ATTEMPTS)(patient_id)
-        stopped = [retry(self._stop, attempts=ATTEMPTS)(patient_id, c) for c in REVOKED]
-        return any(stopped)
-
-    def _stop(self, patient_id: UUID, channel: Channel) -> bool:
-        """Opt the patient out of `channel` unless they are already; say whether it changed."""
-        if channel in self.plan.get_patient(patient_id).opted_out:
-            return False
-        self.plan.opt_out(patient_id, channel, by=INBOUND)
-        return True
-
-    def _start(self, patient_id: UUID) -> bool:
-        """Give texts back to a patient who had opted out of them; say whether it changed."""
-        if Channel.SMS not in self.plan.get_patient(patient_id).opted_out:
-            return False
-        self.plan.give_consent(patient_id, Channel.SMS, by=INBOUND)
-        return True
+        said = meaning(words)
+        patients = self.phone_book.patients_at(number)
+        if not patients:
+            log.info("an inbound text from a number no patient gave: nothing recorded")
+            return Handled(said)
+        shared = len(patients) > 1
+        before = {p: self.plan.get_patient(p).opted_out for p in patients}
+        receive = retry(self.plan.receive_reply, attempts=ATTEMPTS)
+        replies = tuple(
+            receive(
+                p, channel=Channel.SMS, words=words, by=INBOUND, shared=shared,
+                reference=reference_for(sid, p, shared=shared),
+            )
+            for p in patients
+        )  # fmt: skip
+        changed = tuple(p for p in patients if self.plan.get_patient(p).opted_out != before[p])
+        log.info(
+            "an inbound text recorded as %d repl%s%s; consent changed for %d",
+            len(replies), "y" if len(replies) == 1 else "ies",
+            " (a shared number)" if shared else "", len(changed),
+        )  # fmt: skip
+        return Handled(said, replies, changed)
 
 
 class InboundSms:
@@ -104,10 +116,10 @@ class InboundSms:
         self, plan: ServicePlan, settings: SmsSettings, phone_book: PhoneBook | None = None
     ) -> None:
         self.settings = settings
-        self.replies = StopReplies(plan, phone_book)
+        self.replies = TextReplies(plan, phone_book)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Answer one request: 200 with TwiML once recorded, 503 if not, or 403, 405 or 413."""
+        """Answer one request: 200 with TwiML once recorded, 503 if not, or 400, 403, 405, 413."""
         if environ.get("REQUEST_METHOD") != "POST":
             return _answer(start_response, "405 Method Not Allowed", b"")
         size = int(environ.get("CONTENT_LENGTH") or 0)
@@ -122,7 +134,12 @@ class InboundSms:
             log.warning("an inbound text without Twilio's signature was refused")
             return _answer(start_response, "403 Forbidden", b"")
         try:
-            handled = self.replies.handle(fields.get("From", ""), fields.get("Body", ""))
+            handled = self.replies.handle(
+                fields.get("From", ""), fields.get("Body", ""), fields.get("MessageSid", "")
+            )
+        except InvalidInput as error:
+            log.error("an inbound text could not be read as a reply (%s); answered 400", error)  # noqa: TRY400 (the traceback may quote the number)
+            return _answer(start_response, "400 Bad Request", b"")
         except Exception as error:  # noqa: BLE001 (answered so that Twilio sends it again)
             log.error("an inbound reply was not recorded (%s); answered 503", type(error).__name__)  # noqa: TRY400 (the traceback may quote the number)
             return _answer(start_response, "503 Service Unavailable", b"")

@@ -2,7 +2,8 @@
 
 A read model over the patients' registrations and contact changes (`serviceplan.read.Follower`).
 Several patients may share a number (a parent's phone for their children): a STOP from it speaks
-for all of them. Its table lives in memory unless given a `Views` file, so phone numbers are not
+for all of them, and any other reply from it goes to the desk for each, since it cannot say whose
+answer it is. Its table lives in memory unless given a `Views` file, so phone numbers are not
 written to disk beside the (possibly encrypted) event store.
 """
 

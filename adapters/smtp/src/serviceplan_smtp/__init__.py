@@ -1,4 +1,4 @@
-"""serviceplan-smtp: an e-mail channel for serviceplan, with calendar invitations.
+"""clinic-serviceplan-smtp: an e-mail channel for serviceplan, with calendar invitations.
 
 ```python
 channel = SmtpChannel(SmtpSettings(host="mail.example.org", sender="desk@clinic.example"))

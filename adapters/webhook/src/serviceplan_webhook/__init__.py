@@ -1,4 +1,4 @@
-"""serviceplan-webhook: notices POSTed as signed JSON to a URL the clinic runs, and a verifier.
+"""clinic-serviceplan-webhook: notices POSTed as signed JSON to a clinic's URL, and a verifier.
 
 ```python
 channel = WebhookChannel(WebhookSettings(url="https://portal.clinic.example/hooks", secret=...))

@@ -45,13 +45,24 @@ def reprojected(
     queue = [q for q in plan.schedule.queue(visit.provider, day) if q.visit_id not in leaving]
     if joining:
         queue.append(QueuedVisit(visit.id, visit.patient_id, visit.start, visit.length))
+    seen = plan.schedule.seen(visit.provider, day)
     changed = []
     for delay in plan.load_many(Delay, ids, DelayNotFound):
-        impact = project(queue, delay.late_from, delay.minutes)
+        impact = project([*queue, *_served_in(delay, seen)], delay.late_from, delay.minutes)
         if impact != delay.impact:
             delay.reproject(visit.id, impact, now, FOLLOWER)
             changed.append(delay)
     return changed
+
+
+def _served_in(delay: Delay, seen: list[QueuedVisit]) -> list[QueuedVisit]:
+    """Return the started or finished visits the delay's cascade ran through.
+
+    They are out of the queue but took the provider's time: left out, every estimate after
+    them would come early by their length.
+    """
+    slipped = {slip.visit_id for slip in delay.impact.slips}
+    return [v for v in seen if v.start >= delay.late_from or v.visit_id in slipped]
 
 
 class QueueChanges(Policy):

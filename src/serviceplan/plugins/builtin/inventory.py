@@ -1,7 +1,12 @@
-"""The default offering inventory: a small stock room kept in memory."""
+"""The default offering inventory: a small stock room kept in memory.
+
+One plan serves every thread of a web application, and its plugins with it: the stock room counts
+and holds under a lock, so two desks can never both take the last item.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from uuid import UUID
 
@@ -31,45 +36,49 @@ class StockRoom:
         self._items = {item.code: item for item in items}
         self._holds: dict[UUID, str] = {}
         self._issued: set[UUID] = set()
+        self._lock = threading.Lock()
 
     @hookimpl(trylast=True)
     def serviceplan_offering_stock(self) -> list[StockItem]:
         """Return every item with what is left to offer."""
-        return [attrs.evolve(i, available=self._left(i.code)) for i in self._items.values()]
+        with self._lock:
+            return [attrs.evolve(i, available=self._left(i.code)) for i in self._items.values()]
 
     @hookimpl(trylast=True)
     def serviceplan_reserve_stock(self, item: str, offering_id: UUID) -> str:
         """Hold one item for the offering; holding again for the same offering changes nothing."""
-        held = self._holds.get(offering_id)
-        if held is not None and held != item:
-            raise InvalidInput("that offering already holds another item")
-        if held is None:
-            if item not in self._items:
-                raise InvalidInput(f"no stock item {item!r}")
-            if self._left(item) < 1:
-                raise OutOfStock(f"no {item} left")
-            self._holds[offering_id] = item
+        with self._lock:
+            held = self._holds.get(offering_id)
+            if held is not None and held != item:
+                raise InvalidInput("that offering already holds another item")
+            if held is None:
+                if item not in self._items:
+                    raise InvalidInput(f"no stock item {item!r}")
+                if self._left(item) < 1:
+                    raise OutOfStock(f"no {item} left")
+                self._holds[offering_id] = item
         return f"hold-{offering_id.hex[:12]}"
 
     @hookimpl(trylast=True)
     def serviceplan_release_stock(self, offering_id: UUID) -> bool:
         """Put a held item back; an issued one stays given."""
-        if offering_id in self._issued:
-            return False
-        return self._holds.pop(offering_id, None) is not None
+        with self._lock:
+            if offering_id in self._issued:
+                return False
+            return self._holds.pop(offering_id, None) is not None
 
     @hookimpl(trylast=True)
     def serviceplan_issue_stock(self, offering_id: UUID) -> bool:
         """Hand over the held item; issuing twice gives one item."""
-        if offering_id in self._issued:
-            return True
-        if offering_id not in self._holds:
-            raise NotAllowedNow("offering", "holding no stock", "issue it")
-        code = self._holds[offering_id]
-        item = self._items[code]
-        self._items[code] = attrs.evolve(item, available=item.available - 1)
-        self._holds.pop(offering_id)
-        self._issued.add(offering_id)
+        with self._lock:
+            if offering_id in self._issued:
+                return True
+            if offering_id not in self._holds:
+                raise NotAllowedNow("offering", "holding no stock", "issue it")
+            code = self._holds.pop(offering_id)
+            item = self._items[code]
+            self._items[code] = attrs.evolve(item, available=item.available - 1)
+            self._issued.add(offering_id)
         return True
 
     def _left(self, code: str) -> int:

@@ -1,7 +1,12 @@
-"""The default scheduler: every provider works the same blocks each week; bookings in memory."""
+"""The default scheduler: every provider works the same blocks each week; bookings in memory.
+
+Threads of a web application share the plan's plugins: the bookings are read and changed under a
+lock, so two desks checking the same free time cannot both book it.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from uuid import UUID
@@ -35,15 +40,17 @@ class TemplateWeek:
         self.slot = timedelta(minutes=slot_minutes)
         self.providers = dict(providers or {})
         self._bookings: dict[UUID, tuple[Booking, str]] = {}
+        self._lock = threading.RLock()
 
     @hookimpl(trylast=True)
     def serviceplan_free_slots(self, provider: str, start: datetime, end: datetime) -> list[Slot]:
         """Return the unbooked template slots that start from `start` up to `end`."""
         slots = []
         day = start.astimezone(self.zone).date()
-        while day <= end.astimezone(self.zone).date():
-            slots += [s for s in self._slots(provider, day) if start <= s.start < end]
-            day += timedelta(days=1)
+        with self._lock:
+            while day <= end.astimezone(self.zone).date():
+                slots += [s for s in self._slots(provider, day) if start <= s.start < end]
+                day += timedelta(days=1)
         return slots
 
     @hookimpl(trylast=True)
@@ -53,43 +60,48 @@ class TemplateWeek:
         if not blocks:
             return []
         first = blocks[0][0]
-        if self._busy(provider, first, first + self.slot, ignore=None):
-            return []
+        with self._lock:
+            if self._busy(provider, first, first + self.slot, ignore=None):
+                return []
         return [Slot(provider, first, self._minutes)]
 
     @hookimpl(trylast=True)
     def serviceplan_book_slot(self, booking: Booking) -> str:
         """Book the visit if it fits a block and meets no other booking."""
-        held = self._bookings.get(booking.visit_id)
-        if held is not None and held[0] == booking:
-            return held[1]
-        if held is not None:
-            raise SlotUnavailable("that visit is booked at another time: move it instead")
-        self._check_fits(booking)
-        reference = f"tw-{booking.visit_id.hex[:12]}"
-        self._bookings[booking.visit_id] = (booking, reference)
+        with self._lock:
+            held = self._bookings.get(booking.visit_id)
+            if held is not None and held[0] == booking:
+                return held[1]
+            if held is not None:
+                raise SlotUnavailable("that visit is booked at another time: move it instead")
+            self._check_fits(booking)
+            reference = f"tw-{booking.visit_id.hex[:12]}"
+            self._bookings[booking.visit_id] = (booking, reference)
         return reference
 
     @hookimpl(trylast=True)
     def serviceplan_move_booking(self, booking: Booking, start: datetime) -> str:
         """Move the visit to `start` if the new time fits."""
-        held = self._bookings.get(booking.visit_id)
-        if held is None:
-            raise NotAllowedNow("booking", "not in the scheduler", "move it")
-        moved = attrs.evolve(held[0], start=start)
-        self._check_fits(moved)
-        self._bookings[booking.visit_id] = (moved, held[1])
+        with self._lock:
+            held = self._bookings.get(booking.visit_id)
+            if held is None:
+                raise NotAllowedNow("booking", "not in the scheduler", "move it")
+            moved = attrs.evolve(held[0], start=start)
+            self._check_fits(moved)
+            self._bookings[booking.visit_id] = (moved, held[1])
         return held[1]
 
     @hookimpl(trylast=True)
     def serviceplan_cancel_booking(self, booking: Booking) -> bool:
         """Free the visit's time (whatever the reason)."""
-        return self._bookings.pop(booking.visit_id, None) is not None
+        with self._lock:
+            return self._bookings.pop(booking.visit_id, None) is not None
 
     @hookimpl(trylast=True)
     def serviceplan_no_show_booking(self, booking: Booking) -> bool:
         """Keep a missed visit's time taken: it has passed, and nobody else was booked into it."""
-        return booking.visit_id in self._bookings
+        with self._lock:
+            return booking.visit_id in self._bookings
 
     @property
     def _minutes(self) -> int:
