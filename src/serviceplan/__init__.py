@@ -37,6 +37,7 @@ from serviceplan.plugins.markers import hookimpl
 from serviceplan.store.config import compressed, memory_store, postgres_store, sqlite_store
 from serviceplan.store.history import export_history, import_history
 from serviceplan.store.keys import encrypted, new_cipher_key
+from serviceplan.store.sealed_history import export_sealed, opened_history
 
 __all__ = [
     "EYE_CLINIC",
@@ -93,12 +94,14 @@ __all__ = [
     "compressed",
     "encrypted",
     "export_history",
+    "export_sealed",
     "hookimpl",
     "import_history",
     "memory_store",
     "new_cipher_key",
     "notice_key",
     "offering_kind",
+    "opened_history",
     "patient_id_for",
     "postgres_store",
     "retry",

@@ -8,6 +8,7 @@ import pytest
 
 from serviceplan import ServicePlan, sqlite_store
 from serviceplan.__main__ import main
+from serviceplan.store.keys import new_cipher_key
 
 
 @pytest.fixture(autouse=True)
@@ -183,3 +184,118 @@ def test_an_export_stopped_by_a_damaged_event_leaves_no_file_at_all(tmp_path, ca
     assert code == 3
     assert "the event at position 150" in err
     assert sorted(p.name for p in tmp_path.iterdir() if "day" in p.name) == []
+
+
+# -- an encrypted store's export stays secret ------------------------------------------------
+
+
+@pytest.fixture
+def sealed_demo(tmp_path, capsys, monkeypatch):
+    """The demo day in a store encrypted with the key in the environment."""
+    monkeypatch.setenv("CIPHER_KEY", new_cipher_key())
+    demo = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(demo)]) == 0
+    capsys.readouterr()
+    return demo
+
+
+def board_of(capsys, store):
+    code, out, _ = run(capsys, "board", "--db", str(store), "--date", "2026-12-01", "--json")
+    assert code == 0
+    return out
+
+
+def test_an_encrypted_stores_export_is_sealed_with_its_key_and_replays(
+    sealed_demo, tmp_path, capsys
+):
+    history, copy = tmp_path / "day.jsonl", tmp_path / "copy.sqlite3"
+    code, out, err = run(capsys, "export", "--db", str(sealed_demo), str(history))
+    assert code == 0
+    assert "sealed with the store's key" in out
+    assert not err
+    assert stat.S_IMODE(history.stat().st_mode) == 0o600
+    text = history.read_text()
+    assert '"format":"serviceplan-history-sealed"' in text.splitlines()[0]
+    assert "Patient.Registered" not in text
+    assert "dr-" not in text
+
+    code, out, _ = run(capsys, "replay", str(history), "--db", str(copy))
+    assert code == 0
+    assert board_of(capsys, copy) == board_of(capsys, sealed_demo)
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+def test_a_plain_export_of_an_encrypted_store_needs_its_flag_and_is_warned_of(
+    sealed_demo, tmp_path, capsys
+):
+    history = tmp_path / "day.jsonl"
+    code, out, err = run(capsys, "export", "--db", str(sealed_demo), str(history), "--plain")
+    assert code == 0
+    assert "sealed" not in out
+    assert "Warning:" in err
+    assert "in clear" in err
+    assert "Patient.Registered" in history.read_text()
+    assert stat.S_IMODE(history.stat().st_mode) == 0o600
+
+
+def test_a_passphrase_carries_an_export_to_a_store_under_a_new_key(
+    sealed_demo, tmp_path, capsys, monkeypatch
+):
+    history, copy = tmp_path / "day.jsonl", tmp_path / "rotated.sqlite3"
+    phrase = tmp_path / "phrase.txt"
+    phrase.write_text("correct horse battery staple\n")
+    args = ["--passphrase-file", str(phrase)]
+    assert run(capsys, "export", "--db", str(sealed_demo), str(history), *args)[0] == 0
+    before = board_of(capsys, sealed_demo)
+    monkeypatch.setenv("CIPHER_KEY", new_cipher_key())
+
+    code, _, _ = run(capsys, "replay", str(history), "--db", str(copy), *args)
+
+    assert code == 0
+    assert board_of(capsys, copy) == before
+    assert run(capsys, "board", "--db", str(sealed_demo))[0] == 4  # the old store, the new key
+
+
+@pytest.mark.parametrize("given", ["no key", "another key", "another passphrase"])
+def test_a_sealed_export_without_its_key_is_refused_and_nothing_is_made(
+    sealed_demo, tmp_path, capsys, monkeypatch, given
+):
+    history, copy = tmp_path / "day.jsonl", tmp_path / "copy.sqlite3"
+    phrase = tmp_path / "phrase.txt"
+    phrase.write_text("correct horse battery staple\n")
+    with_phrase = given == "another passphrase"
+    extra = ["--passphrase-file", str(phrase)] if with_phrase else []
+    assert run(capsys, "export", "--db", str(sealed_demo), str(history), *extra)[0] == 0
+    if given == "no key":
+        monkeypatch.delenv("CIPHER_KEY")
+    elif given == "another key":
+        monkeypatch.setenv("CIPHER_KEY", new_cipher_key())
+    else:
+        phrase.write_text("a passphrase of someone else\n")
+
+    code, _, err = run(capsys, "replay", str(history), "--db", str(copy), *extra)
+
+    assert code == 4
+    assert "Error:" in err
+    assert not copy.exists()
+
+
+def test_a_plain_store_is_encrypted_by_exporting_it_and_replaying_it_with_a_key(
+    tmp_path, capsys, monkeypatch
+):
+    demo, history, sealed = tmp_path / "demo.sqlite3", tmp_path / "day.jsonl", tmp_path / "s.db"
+    assert main(["demo", "--db", str(demo)]) == 0
+    assert run(capsys, "export", "--db", str(demo), str(history))[0] == 0
+    before = board_of(capsys, demo)
+    monkeypatch.setenv("CIPHER_KEY", new_cipher_key())
+
+    refused, _, err = run(capsys, "board", "--db", str(demo))
+    code, _, _ = run(capsys, "replay", str(history), "--db", str(sealed))
+
+    assert refused == 4
+    assert "export it and replay it into a new store with the key" in err
+    assert code == 0
+    assert board_of(capsys, sealed) == before
+    with closing(sqlite3.connect(sealed)) as db:
+        facts = dict(db.execute("SELECT name, value FROM serviceplan_store").fetchall())
+    assert facts["encryption"] == "AES-GCM"

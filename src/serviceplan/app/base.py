@@ -1,7 +1,8 @@
 """The event-sourced application underneath every command: loading, saving and the store.
 
 `Base` knows how aggregates are found and saved; it knows no command. The commands live in the
-desks (`serviceplan.app.desk`), composed into `ServicePlan`.
+desks (`serviceplan.app.desk`), composed into `ServicePlan`. A store is opened only with the
+encryption it records (`serviceplan.store.encryption`), checked before anything is read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from serviceplan.domain.patient import Patient
 from serviceplan.errors import InvalidInput, NotFound
 from serviceplan.store.bulk import events_of
 from serviceplan.store.config import configure
+from serviceplan.store.encryption import check_encryption
 from serviceplan.store.snapshots import snapshot_interval
 from serviceplan.store.transcodings import ExactJSONTranscoder, all_transcodings
 
@@ -47,6 +49,11 @@ class Base(Application[UUID]):
         self.clock = clock
         self._extra_transcodings = transcodings
         super().__init__(dict(env) if env is not None else None)
+        try:
+            check_encryption(self)
+        except BaseException:
+            Application.close(self)  # the store only: nothing else is open yet
+            raise
         if self.snapshots is not None and (interval := snapshot_interval(self.env)):
             # eventsourcing reads the intervals from the application when it saves; each
             # application keeps its own, as configured (SERVICEPLAN_SNAPSHOT_INTERVAL).

@@ -20,7 +20,7 @@ from serviceplan.domain.contact import Channel
 from serviceplan.domain.notice import ANSWERS, ESTIMATES, QUESTIONS
 from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus, notice_record_id
 from serviceplan.domain.patient import Patient
-from serviceplan.read.follower import AT, on
+from serviceplan.read.follower import AT, on, unstamp
 from serviceplan.read.stored import text_id
 from serviceplan.read.views import Views
 
@@ -112,7 +112,7 @@ class NoticeIndex(Index):
         record = str(notice_record_id(key))
         self.write(
             "UPDATE ntc_notices SET failures = failures + 1, note = ? WHERE record_id = ?",
-            (error, record),
+            (self.seal(error), record),
             ("ntc_notices", record),
         )
 
@@ -122,7 +122,7 @@ class NoticeIndex(Index):
         record = str(notice_record_id(key))
         self.write(
             "UPDATE ntc_notices SET due = ?, note = ? WHERE record_id = ?",
-            (due, reason, record),
+            (due, self.seal(reason), record),
             ("ntc_notices", record),
         )
 
@@ -263,8 +263,7 @@ class NoticeIndex(Index):
             params,
         )
         return [
-            LegacyNotice(k, UUID(p), None if d is None else datetime.fromisoformat(d), f, n or "")
-            for k, p, d, f, n in rows
+            LegacyNotice(k, UUID(p), unstamp(d), f, self.unseal(n) or "") for k, p, d, f, n in rows
         ]
 
 

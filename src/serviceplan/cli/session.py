@@ -2,7 +2,8 @@
 
 A store is looked at before it is opened: a file of another application is refused and left
 untouched, a file that does not exist is an empty store (never created by a command that only
-shows), and a store's first event is read to tell a missing or wrong key at once. What fails
+shows), and a missing or wrong key is told at once, from what the store records of its own
+encryption (`serviceplan.store.encryption`), before any event is read. What fails
 underneath while opening (a server down, a database missing, a setting eventsourcing refuses)
 becomes a typed error with the cause, for an exit code that tells it.
 """
@@ -37,7 +38,7 @@ from serviceplan.store.config import (
     default_db_path,
 )
 from serviceplan.store.files import check_store_file
-from serviceplan.store.keys import CIPHER_KEY, CIPHER_TOPIC, check_key
+from serviceplan.store.keys import CIPHER_KEY, CIPHER_TOPIC
 from serviceplan.store.snapshots import SNAPSHOT_ENV
 
 M = TypeVar("M", bound=Follower)
@@ -177,11 +178,6 @@ def _opened(
         raise StoreUnavailable(f"the store at {where} cannot be opened: {cause}") from None
     except (OSError, ValueError, TopicError) as error:  # a setting eventsourcing cannot use
         raise BadStoreSetting(f"the store's settings cannot be used: {_detail(error)}") from None
-    try:
-        check_key(plan)
-    except BaseException:
-        plan.close()
-        raise
     return plan
 
 

@@ -122,7 +122,8 @@ class AuditTrail(Follower):
             "INSERT OR REPLACE INTO audit_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 self.event_position, stamp(vars(e).get("at")), by and by.id, by and by.role,
-                patient_id, incident_id, record, record_id, _words(what), describe(vars(e)),
+                patient_id, incident_id, record, record_id, _words(what),
+                self.seal(describe(vars(e))),
             ),
         )  # fmt: skip
 
@@ -166,4 +167,7 @@ class AuditTrail(Follower):
     def _lines(self, column: str, value: str) -> list[AuditLine]:
         query = "SELECT position, at, by_id, role, record, record_id, what, detail FROM audit_lines"
         cursor = self.db.execute(f"{query} WHERE {column} = ? ORDER BY position", (value,))
-        return [AuditLine(r[0], unstamp(r[1]), r[2], r[3], r[4], r[5], r[6], r[7]) for r in cursor]
+        return [
+            AuditLine(r[0], unstamp(r[1]), r[2], r[3], r[4], r[5], r[6], self.unseal(r[7]) or "")
+            for r in cursor
+        ]

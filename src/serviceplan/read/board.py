@@ -251,7 +251,8 @@ class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
             (day.isoformat(), provider),
         )
         columns = [c[0] for c in cursor.description]
-        return tuple(delay_from(dict(zip(columns, r, strict=True))) for r in cursor)
+        rows = [dict(zip(columns, r, strict=True)) for r in cursor]
+        return tuple(delay_from({**row, "reason": self.unseal(row["reason"])}) for row in rows)
 
     def _filled(self, provider: str, day: date) -> dict[str, str]:
         """Return the opening each visit of the provider's day filled, by visit."""

@@ -29,6 +29,9 @@ class DelayProjections:
         def write(self, statement: str, params: Sequence[object], *rows: Key) -> None:
             """Queue a write (`Follower.write`)."""
 
+        def seal(self, text: str | None) -> str | None:
+            """Keep a free text as the views do (`Follower.seal`)."""
+
     @on(Delay.Announced, reads=ANNOUNCED)
     def _announced(  # noqa: PLR0913, PLR0917 (the announcement's fields, as stored)
         self,
@@ -43,7 +46,7 @@ class DelayProjections:
     ) -> None:
         self.write(
             "INSERT OR REPLACE INTO board_delays VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            (delay_id, provider, day, late_from, minutes, reason, at),
+            (delay_id, provider, day, late_from, minutes, self.seal(reason), at),
             ("board_delays", delay_id),
         )
         self._project(delay_id, slips)

@@ -151,6 +151,7 @@ class Follower:
             if paths is not None
         }
         self.views.follow(self.log.first_event())
+        self.views.seal_for(plan)
         self.views.install(self.name, self.schema, self.tables, self.indexes)
 
     def _reader(self, topic: str, paths: tuple[str, ...]) -> Reader:
@@ -192,6 +193,14 @@ class Follower:
         transaction, each row's writes in the order they were queued.
         """
         self.writes.add(statement, params, *rows)
+
+    def seal(self, text: str | None) -> str | None:
+        """Return a free-text value (what a person wrote) as the views keep it (`Views.seal`)."""
+        return self.views.seal(text)
+
+    def unseal(self, kept: str | None) -> str | None:
+        """Return a free-text value kept by `seal`, in clear for the person who asked."""
+        return self.views.unseal(kept)
 
     def write_now(self, statement: str, params: Sequence[object]) -> None:
         """Write at once (after the queued writes), for code that runs outside a catch-up too."""

@@ -98,7 +98,7 @@ class OpenIncidents(Follower):
             "INSERT OR REPLACE INTO inc_incidents (incident_id, patient_id, opened_at, need, topic,"
             " level, status, acknowledge_by, respond_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                str(e.originator_id), str(e.patient_id), stamp(e.at), e.need,
+                str(e.originator_id), str(e.patient_id), stamp(e.at), self.seal(e.need),
                 e.observation.topic.value, e.observation.level.value, IncidentStatus.OPEN.value,
                 stamp(e.acknowledge_by), stamp(e.respond_by),
             ),
@@ -160,7 +160,7 @@ class OpenIncidents(Follower):
     def _task_done(self, e: Event) -> None:
         self.db.execute(
             "UPDATE inc_tasks SET outcome = ?, done_at = ? WHERE task_id = ?",
-            (e.outcome, stamp(e.at), str(e.task_id)),
+            (self.seal(e.outcome), stamp(e.at), str(e.task_id)),
         )
 
     def _set(self, e: Event, **values: str) -> None:
@@ -183,7 +183,9 @@ class OpenIncidents(Follower):
 
     def _incident(self, row: dict[str, Any], respond_within: timedelta) -> OpenIncident:
         tasks = tuple(
-            OpenTask(t[0], t[2], t[3], datetime.fromisoformat(t[4]), t[5], unstamp(t[6]))
+            OpenTask(
+                t[0], t[2], t[3], datetime.fromisoformat(t[4]), self.unseal(t[5]), unstamp(t[6])
+            )
             for t in self.db.execute(
                 "SELECT * FROM inc_tasks WHERE incident_id = ? ORDER BY due, task_id",
                 (row["incident_id"],),
@@ -191,7 +193,7 @@ class OpenIncidents(Follower):
         )
         return OpenIncident(
             incident_id=row["incident_id"], patient_id=row["patient_id"],
-            opened_at=datetime.fromisoformat(row["opened_at"]), need=row["need"],
+            opened_at=datetime.fromisoformat(row["opened_at"]), need=self.unseal(row["need"]) or "",
             topic=row["topic"], level=row["level"], status=row["status"], cause=row["cause"],
             fault=row["fault"], escalations=row["escalations"], tasks=tasks,
             respond_within=respond_within, acknowledge_by=unstamp(row["acknowledge_by"]),

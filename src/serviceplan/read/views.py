@@ -5,6 +5,13 @@ of the log leaves both as they were before the page: no event is skipped or appl
 views file is created readable by its owner only (it holds patients' ids and visits), and a file
 of another application is refused (`NotAStore`) before anything is written to it.
 
+Beside an encrypted store, the text columns that hold what people wrote (an incident's need, a
+task's outcome, a delay's reason, an audit line's details) are kept sealed: a follower writes
+them through `seal` and reads them through `unseal`, with AES-GCM under a key derived from the
+store's key (`serviceplan.store.secrets`). The views record that key's fingerprint; views made
+under another key, or in clear, are dropped and rebuilt from the events (after a key rotation,
+say), so no file ever holds both.
+
 One connection serves every thread of a process, one at a time: each write transaction, each
 query of a read model (`serviceplan.read.follower.query`) and each position read holds `lock`, so
 no thread reads another's transaction half done, and no transaction begins on the connection
@@ -26,7 +33,9 @@ from eventsourcing.application import Application
 
 from serviceplan.errors import NotAStore, StoreUnavailable
 from serviceplan.store.config import PERSISTENCE_MODULE, SQLITE
+from serviceplan.store.encryption import store_key
 from serviceplan.store.files import check_views_file, private_file
+from serviceplan.store.secrets import VIEWS, Sealer, derived
 
 MEMORY = ":memory:"
 _POSITIONS = """CREATE TABLE IF NOT EXISTS serviceplan_positions (
@@ -34,6 +43,9 @@ _POSITIONS = """CREATE TABLE IF NOT EXISTS serviceplan_positions (
 _LOG = "CREATE TABLE IF NOT EXISTS serviceplan_views_of (first_event TEXT NOT NULL)"
 """Which log the views follow, by the aggregate id of its first event: views and positions
 built from one store would give another store's read models wrong answers."""
+_SEALED_BY = "CREATE TABLE IF NOT EXISTS serviceplan_views_key (fingerprint TEXT NOT NULL)"
+"""The fingerprint of the key the text columns are sealed with, or `none` when in clear."""
+IN_CLEAR = "none"
 
 
 class Views:
@@ -54,7 +66,10 @@ class Views:
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=NORMAL")
             self.connection.execute("PRAGMA busy_timeout=10000")
+            self.connection.execute("PRAGMA secure_delete=ON")  # what is deleted is zeroed
         self.connection.execute(_POSITIONS)
+        self.sealer: Sealer | None = None
+        """Seals the text columns when the store is encrypted (`seal_for`); None in clear."""
 
     @classmethod
     def beside(cls, plan: Application[UUID]) -> Views:
@@ -118,10 +133,48 @@ class Views:
             )
             raise NotAStore(msg)
 
+    def seal_for(self, plan: Application[UUID]) -> None:
+        """Seal text columns as the plan's store is: under a key derived from its key, or not.
+
+        Views that recorded another key (or none, while this store has one) are emptied: every
+        follower's tables are dropped at its next `install`, and it rebuilds from the log.
+        """
+        key = store_key(plan)
+        sealer = None if key is None else Sealer(derived(key, VIEWS))
+        mark = IN_CLEAR if sealer is None else sealer.fingerprint
+        with self.transaction() as db:
+            db.execute(_SEALED_BY)
+            row = db.execute("SELECT fingerprint FROM serviceplan_views_key").fetchone()
+            if row is None:
+                db.execute("INSERT INTO serviceplan_views_key VALUES (?)", (mark,))
+            elif row[0] != mark:
+                db.execute("UPDATE serviceplan_views_key SET fingerprint = ?", (mark,))
+            if (row is None and mark != IN_CLEAR) or (row is not None and row[0] != mark):
+                db.execute("UPDATE serviceplan_positions SET schema = -1, position = 0")
+        self.sealer = sealer
+
+    def seal(self, text: str | None) -> str | None:
+        """Return a text column's value as it is kept: sealed beside an encrypted store."""
+        if not text or self.sealer is None:  # an empty text says nothing
+            return text
+        return self.sealer.seal(text)
+
+    def unseal(self, kept: str | None) -> str | None:
+        """Return what `seal` was given, for a person who asks with the store's key."""
+        if not kept or self.sealer is None:
+            return kept
+        return self.sealer.open(kept)
+
     def install(
         self, follower: str, schema: int, tables: Mapping[str, str], indexes: Sequence[str] = ()
     ) -> None:
-        """Create a follower's tables; when its schema changed, drop them so it rebuilds."""
+        """Create a follower's tables; when its schema changed, drop them so it rebuilds.
+
+        Dropped rows are overwritten (`secure_delete`), and the write-ahead log is emptied
+        after, unless another process is reading: rows kept in clear, or under a key since
+        rotated, leave nothing behind in the file.
+        """
+        dropped = False
         with self.transaction() as db:
             row = db.execute(
                 "SELECT schema FROM serviceplan_positions WHERE follower = ?", (follower,)
@@ -130,11 +183,14 @@ class Views:
                 for name in tables:
                     db.execute(f"DROP TABLE IF EXISTS {name}")
                 db.execute("DELETE FROM serviceplan_positions WHERE follower = ?", (follower,))
-                row = None
+                row, dropped = None, True
             for statement in (*tables.values(), *indexes):
                 db.execute(statement)
             if row is None:
                 db.execute("INSERT INTO serviceplan_positions VALUES (?, 0, ?)", (follower, schema))
+        if dropped and self.path != MEMORY:
+            with self.lock:
+                self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Close the database connection."""

@@ -7,7 +7,7 @@ of events and a SHA-256 digest over the lines before it. An import checks every 
 trailer, and replays every aggregate before it writes anything, then writes all events in one
 transaction, with the same order, aggregate ids and versions: a file cut short or altered is
 refused (`IncompleteHistory`) and nothing of it is written. An exported file holds health data
-in clear.
+in clear: `serviceplan.store.sealed_history` seals it under the store's key or a passphrase.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 The key is 16, 24 or 32 random bytes in base64. It comes from `CIPHER_KEY` (eventsourcing's own
 variable) or from a file named by `SERVICEPLAN_CIPHER_KEY_FILE`, never from both. A key is
-checked before the store opens, and no message ever shows it. `check_key` then reads the store's
-first event, so that a key that is missing or not the store's is told as such (`BadKey`) before
-a command reads anything else.
+checked before the store opens, and no message ever shows it. What the store records of its own
+encryption is checked as it opens (`serviceplan.store.encryption`); `check_key` reads the store's
+first event, which tells a store that records nothing yet whether its events are encrypted.
 """
 
 from __future__ import annotations
