@@ -238,3 +238,20 @@ def test_the_worked_example_through_the_plan() -> None:
     plan.revise_delay(delay, minutes=60, by=DESK)
     revised = plan.get_delay(delay).impact
     assert [s.minutes for s in revised.slips] == [60, 60, 60, 60, 60, 10]
+
+
+@given(any_day(), LATE_FROM, MINUTES, st.data())
+def test_a_visit_started_when_projected_changes_nothing_for_anyone(
+    day: list[QueuedVisit], late_from: datetime, minutes: int, data: st.DataObject
+) -> None:
+    """The provider takes the first patients as projected: the rest keep their estimates."""
+    impact, queue = project(day, late_from, minutes), queue_from(day, late_from)
+    started = data.draw(st.integers(0, len(queue)))
+    seen = [(v, projected(v, impact)) for v in queue[:started]]
+    waiting = [v for v in day if v not in queue[:started]]
+
+    again = project(waiting, late_from, minutes, seen=seen)
+
+    for visit in queue[started:]:
+        assert again.for_visit(visit.visit_id) == impact.for_visit(visit.visit_id)
+    assert all(again.for_visit(v.visit_id) is None for v, _ in seen)

@@ -11,7 +11,7 @@ open delays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -107,13 +107,18 @@ class Booking:
     length: int
     pending: bool = True
     arrived: bool = False
+    seen: bool = False
     choices: tuple[tuple[UUID, DelayChoice], ...] = ()
+
+    @property
+    def left(self) -> bool:
+        """Gone from a delayed queue by the patient's latest answer."""
+        return bool(self.choices) and self.choices[-1][1] in LEAVES_QUEUE
 
     @property
     def in_queue(self) -> bool:
         """Still to happen, and not gone from a delayed queue by the patient's latest answer."""
-        left = bool(self.choices) and self.choices[-1][1] in LEAVES_QUEUE
-        return self.pending and not left
+        return self.pending and not self.left
 
 
 @attrs.define
@@ -163,14 +168,20 @@ class LateMorning(ClinicMachine):
             booked.append(visit_id)
         return multiple(*booked)
 
-    def expected_impact(self, provider: str, late_from: datetime, minutes: int) -> Impact:
+    def expected_impact(
+        self,
+        provider: str,
+        late_from: datetime,
+        minutes: int,
+        seen: Sequence[tuple[QueuedVisit, datetime]] = (),
+    ) -> Impact:
         """Project the delay over the provider's visits still to happen that day."""
         queue = [
             QueuedVisit(visit_id, b.patient_id, b.start, b.length, arrived=b.arrived)
             for visit_id, b in self.bookings.items()
             if b.in_queue and b.provider == provider and b.start.date() == late_from.date()
         ]
-        return project(queue, late_from, minutes)
+        return project(queue, late_from, minutes, seen=seen)
 
     def queue_changed(self, visit: UUID) -> None:
         """A patient left or rejoined the queue: every open delay of that day is projected again."""
@@ -179,7 +190,27 @@ class LateMorning(ClinicMachine):
             if (note.provider, note.day) == (booking.provider, booking.start.date()) and (
                 note.resolved_at is None
             ):
-                note.impact = self.expected_impact(note.provider, note.late_from, note.minutes)
+                note.impact = self.impact_again(note)
+
+    def impact_again(self, note: DelayNote) -> Impact:
+        """The queue projected again: a visit already started keeps its time and its slip."""
+        before = {slip.visit_id: slip for slip in note.impact.slips}
+        served = [
+            (visit_id, b) for visit_id, b in self.bookings.items()
+            if b.seen and not b.left and (b.provider, b.start.date()) == (note.provider, note.day)
+            and (b.start >= note.late_from or visit_id in before)
+        ]  # fmt: skip
+        started = [
+            (
+                QueuedVisit(visit_id, b.patient_id, b.start, b.length, arrived=True),
+                before[visit_id].projected_start if visit_id in before else b.start,
+            )
+            for visit_id, b in served
+        ]
+        waiting = self.expected_impact(note.provider, note.late_from, note.minutes, started)
+        kept = [before[visit_id] for visit_id, _ in served if visit_id in before]
+        slips = [*waiting.slips, *kept]
+        return Impact(sorted(slips, key=lambda s: (s.booked_start, str(s.visit_id))))
 
     @rule(target=visits, provider=PROVIDERS, start=clinic_times(), length=st.integers(5, 90))
     def book(self, provider: str, start: datetime, length: int) -> object:
@@ -212,6 +243,7 @@ class LateMorning(ClinicMachine):
                 self.plan.check_in(visit, by=DESK)
             self.plan.start_visit(visit, by=DESK)
             booking.pending = False
+            booking.seen = True
 
     @rule(visit=visits)
     def patient_cancels(self, visit: UUID) -> None:

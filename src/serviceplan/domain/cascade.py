@@ -57,16 +57,28 @@ class Impact:
         return next((s for s in self.slips if s.visit_id == visit_id), None)
 
 
-def project(queue: Iterable[QueuedVisit], late_from: datetime, minutes: int) -> Impact:
+def project(
+    queue: Iterable[QueuedVisit],
+    late_from: datetime,
+    minutes: int,
+    seen: Iterable[tuple[QueuedVisit, datetime]] = (),
+) -> Impact:
     """Work out which visits slip when the provider is `minutes` late from `late_from`.
 
     The queue holds the visits booked from `late_from` on, and the patients already checked in
     for an earlier time (they are waiting too); a booked patient whose time has passed without
-    arriving is not waited for.
+    arriving is not waited for. `seen` holds the visits the provider has already started, each
+    with the time it started (or was projected to): in booking order they come before a waiting
+    patient booked for the same time, take their time from when they started, and never slip.
     """
     cursor = late_from + timedelta(minutes=minutes)
     slips = []
-    for visit in sorted(queue, key=lambda v: (v.start, str(v.visit_id))):
+    waiting = [(v.start, 1, str(v.visit_id), v, v.start) for v in queue]
+    started = [(v.start, 0, str(v.visit_id), v, at) for v, at in seen]
+    for _, waits, _, visit, began in sorted(waiting + started, key=lambda t: t[:3]):
+        if not waits:
+            cursor = max(cursor, began + timedelta(minutes=visit.length))
+            continue
         if visit.start < late_from and not visit.arrived:
             continue
         projected = max(visit.start, cursor)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from serviceplan.app.policies.base import FOLLOWER, Policy
-from serviceplan.domain.cascade import QueuedVisit, project
+from serviceplan.domain.cascade import Impact, QueuedVisit, project
 from serviceplan.domain.delay import Delay
 from serviceplan.domain.visit import Visit
 from serviceplan.errors import DelayNotFound, VisitNotFound
@@ -48,21 +48,29 @@ def reprojected(
     seen = plan.schedule.seen(visit.provider, day)
     changed = []
     for delay in plan.load_many(Delay, ids, DelayNotFound):
-        impact = project([*queue, *_served_in(delay, seen)], delay.late_from, delay.minutes)
+        impact = projected_again(delay, queue, seen)
         if impact != delay.impact:
             delay.reproject(visit.id, impact, now, FOLLOWER)
             changed.append(delay)
     return changed
 
 
-def _served_in(delay: Delay, seen: list[QueuedVisit]) -> list[QueuedVisit]:
-    """Return the started or finished visits the delay's cascade ran through.
+def projected_again(delay: Delay, queue: list[QueuedVisit], seen: list[QueuedVisit]) -> Impact:
+    """Return the delay's impact over the queue as it is now.
 
-    They are out of the queue but took the provider's time: left out, every estimate after
-    them would come early by their length.
+    Visits the provider has started or finished keep their time: one the delay pushed back
+    keeps its slip and the time it was projected to, so the patients after it are projected
+    from there, and nobody ahead of a patient who left moves.
     """
-    slipped = {slip.visit_id for slip in delay.impact.slips}
-    return [v for v in seen if v.start >= delay.late_from or v.visit_id in slipped]
+    before = {slip.visit_id: slip for slip in delay.impact.slips}
+    served = [v for v in seen if v.start >= delay.late_from or v.visit_id in before]
+    started = [
+        (v, before[v.visit_id].projected_start if v.visit_id in before else v.start) for v in served
+    ]
+    impact = project(queue, delay.late_from, delay.minutes, seen=started)
+    kept = [before[v.visit_id] for v in served if v.visit_id in before]
+    slips = sorted([*impact.slips, *kept], key=lambda s: (s.booked_start, str(s.visit_id)))
+    return Impact(slips)
 
 
 class QueueChanges(Policy):
