@@ -7,13 +7,11 @@ day; when the 9:50 follow-up frees up at 7:30, it is offered to them in rounds.
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import UUID
 
 import pytest
 
 from helpers import DAY, at, refused
 from serviceplan import (
-    CancellationReason,
     Channel,
     ContactPoints,
     DelayChoice,
@@ -31,42 +29,21 @@ from serviceplan import (
 )
 from serviceplan.errors import NoticeRefused, SlotUnavailable
 from serviceplan.testing import expect
+from waitlisted import FOLLOW_UP, MORNING, PATIENT_ASKED, book_morning, join_list, texted
 
-DR_PATELS_MORNING = [
-    (8, 0, "exam"), (8, 30, "follow-up"), (8, 50, "dilated-exam"), (9, 50, "follow-up"),
-    (10, 10, "exam"), (11, 30, "follow-up"),
-]  # fmt: skip
-FOLLOW_UP = Wants(visit_type="follow-up", first_day=DAY, last_day=DAY, provider="dr-patel")
-PATIENT_ASKED = CancellationReason("pat")
-
-
-def texted(plan: ServicePlan, desk, number: int) -> UUID:
-    """A patient of their own, who consented to texts."""
-    contact = ContactPoints(PhoneNumber(f"+1555555{number:04d}"))
-    patient = plan.register_patient(contact=contact, preferred=Channel.SMS, by=desk)
-    plan.give_consent(patient, Channel.SMS, by=desk)
-    return patient
+DR_PATELS_MORNING = MORNING
 
 
 @pytest.fixture
 def morning(plan, desk):
     """Dr. Patel's morning, each visit its own patient's."""
-    return [
-        plan.book_visit(
-            texted(plan, desk, n), provider="dr-patel", visit_type=kind, start=at(h, m), by=desk
-        )
-        for n, (h, m, kind) in enumerate(DR_PATELS_MORNING)
-    ]
+    return book_morning(plan, desk)
 
 
 @pytest.fixture
 def waiting(plan, desk):
     """Four patients on the list for a follow-up with Dr. Patel today, in the order they joined."""
-    entries = []
-    for n in range(4):
-        patient = texted(plan, desk, 100 + n)
-        entries.append(plan.join_waitlist(patient, wants=FOLLOW_UP, by=desk))
-    return entries
+    return join_list(plan, desk)
 
 
 def offers_owed(plan: ServicePlan) -> list:
