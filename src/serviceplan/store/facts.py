@@ -10,13 +10,17 @@ disagree about a store find out instead of taking turns.
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING, Any, TypeGuard
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from serviceplan.errors import StoreFactConflict
+
+if TYPE_CHECKING:
+    from eventsourcing.postgres import PostgresApplicationRecorder
 
 FACTS_TABLE = "serviceplan_store"
 _MEMORY = "_serviceplan_store_facts"
@@ -34,7 +38,7 @@ def read_facts(plan: Application[UUID]) -> dict[str, str]:
                 return {}
             cursor.execute(f"SELECT name, value FROM {FACTS_TABLE}")  # noqa: S608 (our constant)
             return {str(n): str(v) for n, v in cursor.fetchall()}
-    if isinstance(recorder, PostgresApplicationRecorder):
+    if _on_postgres(recorder):
         with recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT to_regclass(%s) AS found", (_pg_table(recorder),))
             row = cursor.fetchone()
@@ -63,7 +67,7 @@ def write_fact(plan: Application[UUID], name: str, value: str) -> None:
                 f"INSERT OR IGNORE INTO {FACTS_TABLE} VALUES (?, ?)",  # noqa: S608 (our constant)
                 (name, value),
             )
-    elif isinstance(recorder, PostgresApplicationRecorder):
+    elif _on_postgres(recorder):
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {_pg_table(recorder)}"
@@ -86,12 +90,18 @@ def rewrite_fact(plan: Application[UUID], name: str, value: str) -> None:
     if isinstance(recorder, SQLiteApplicationRecorder):
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute(f"DELETE FROM {FACTS_TABLE} WHERE name = ?", (name,))  # noqa: S608 (our constant)
-    elif isinstance(recorder, PostgresApplicationRecorder):
+    elif _on_postgres(recorder):
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute(f"DELETE FROM {_pg_table(recorder)} WHERE name = %s", (name,))  # noqa: S608 (our constant and the configured schema)
     else:
         setattr(recorder, _MEMORY, {k: v for k, v in read_facts(plan).items() if k != name})
     write_fact(plan, name, value)
+
+
+def _on_postgres(recorder: Any) -> TypeGuard[PostgresApplicationRecorder]:  # noqa: ANN401 (any store's recorder)
+    """Say whether the recorder is PostgreSQL's, without importing it (the `postgres` extra)."""
+    module = sys.modules.get("eventsourcing.postgres")
+    return module is not None and isinstance(recorder, module.PostgresApplicationRecorder)
 
 
 def _pg_table(recorder: PostgresApplicationRecorder) -> str:
