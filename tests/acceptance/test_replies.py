@@ -249,3 +249,23 @@ def test_a_stop_from_a_shared_number_still_stops(plan, family_phone):
     for who, reference in ((patient, "SM19.a"), (child, "SM19.b")):
         assert shared_reply(plan, who, "Stop", reference).outcome == "stop to consent"
     assert all(Channel.SMS in plan.get_patient(p).opted_out for p in (patient, child))
+
+
+def test_a_patient_who_left_and_texts_1_after_their_time_was_taken_goes_to_the_desk(
+    plan, desk, running_late
+):
+    """The 10:10 patient texts 2, the list takes 10:10, then they text 1: the desk books anew."""
+    patient, visit, delay = running_late
+    waiting = texted(plan, desk, 4)
+    entry = plan.join_waitlist(
+        waiting, wants=Wants(visit_type="exam", first_day=DAY, last_day=DAY), by=desk
+    )
+    reply(plan, patient, "2", "SM1")
+    [opening] = plan.open_openings()
+    plan.accept_offer(opening.id, entry, by=desk)
+
+    changed_mind = reply(plan, patient, "1", "SM2")
+
+    assert changed_mind.for_desk
+    assert plan.get_visit(visit).choice_for(delay) is DelayChoice.COME_LATER
+    assert plan.get_opening(opening.id).status is OpeningStatus.FILLED

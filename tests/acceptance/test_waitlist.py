@@ -27,7 +27,7 @@ from serviceplan import (
     Wants,
     hookimpl,
 )
-from serviceplan.errors import NoticeRefused, SlotUnavailable
+from serviceplan.errors import NotAllowedNow, NoticeRefused, SlotUnavailable
 from serviceplan.testing import expect
 from waitlisted import FOLLOW_UP, MORNING, PATIENT_ASKED, book_morning, join_list, texted
 
@@ -376,6 +376,43 @@ def test_a_patient_leaving_changes_nothing_for_those_ahead_even_with_the_first_o
     assert after.for_visit(morning[4]).projected_start == at(10, 50)
     told = [r.notice for r in plan.notices_on(DAY)[told_before:]]
     assert {n.visit_id for n in told if n.kind is NoticeKind.DELAY} == {morning[4]}
+
+
+def test_a_patient_who_left_and_waits_after_all_takes_back_a_time_still_offered(
+    plan, desk, clock, morning, waiting
+):
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
+    )
+    clock.set(at(7, 30))
+    plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.COME_LATER, by=desk)
+    [opening] = plan.open_openings()
+
+    plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.WAIT, by=desk)
+
+    assert plan.get_opening(opening.id).status is OpeningStatus.CLOSED
+    assert plan.accept_offer(opening.id, waiting[0], by=desk) is OfferAnswer.GONE
+    assert plan.get_visit(morning[3]).choice_for(delay) is DelayChoice.WAIT
+    assert plan.get_delay(delay).impact.for_visit(morning[4]).projected_start == at(10, 55)
+
+
+def test_a_patient_who_left_cannot_take_back_a_time_another_patient_took(
+    plan, desk, clock, morning, waiting
+):
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
+    )
+    clock.set(at(7, 30))
+    plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.COME_LATER, by=desk)
+    [opening] = plan.open_openings()
+    plan.accept_offer(opening.id, waiting[0], by=desk)
+    before = plan.event_count
+
+    with pytest.raises(NotAllowedNow, match="another patient"):
+        plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.WAIT, by=desk)
+
+    assert plan.event_count == before
+    assert plan.get_visit(morning[3]).choice_for(delay) is DelayChoice.COME_LATER
 
 
 @pytest.mark.usefixtures("waiting")

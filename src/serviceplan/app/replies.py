@@ -18,6 +18,7 @@ from uuid import UUID
 
 from serviceplan.app.desk import Desk
 from serviceplan.app.permissions import permitted
+from serviceplan.app.returning import coming_back
 from serviceplan.app.waitlist import OfferAnswer, WaitlistDesk
 from serviceplan.domain import checks
 from serviceplan.domain.contact import Channel
@@ -32,6 +33,7 @@ from serviceplan.domain.visit import DelayChoice, Visit, VisitStatus
 from serviceplan.errors import (
     DelayNotFound,
     InvalidInput,
+    NotAllowedNow,
     NoticeNotFound,
     OpeningNotFound,
     PatientNotFound,
@@ -51,6 +53,7 @@ DELAY_ANSWERS = {
 ANSWER_LIFE = timedelta(hours=12)
 """Word that a question closed is useless after this long: it is given up, not sent late."""
 OFFER_ANSWERS = frozenset({Meaning.YES, Meaning.NO})
+TIME_TAKEN = "wants to keep a time another patient took from the waitlist: book a new one"
 SHARED = "sent from a number other patients gave too: whose answer is it?"
 
 
@@ -181,9 +184,15 @@ class ReplyDesk(Desk):
         if not open_still:
             self._too_late(reply, question, at, by)
             return
+        try:
+            kept = coming_back(self.plan, visit, choice, at, by)
+        except NotAllowedNow:
+            reply.hand_to_desk(TIME_TAKEN, at, by)
+            self.plan.record(reply)
+            return
         visit.record_choice(delay_id=delay.id, choice=choice, at=at, by=by)
         reply.answer(question.key, meaning(reply.words), at, by)
-        self.plan.record(visit, reply)
+        self.plan.record(visit, reply, *kept)
 
     def _offer_answer(
         self, reply: Reply, question: NoticeRecord, said: Meaning, at: datetime, by: Staff

@@ -13,6 +13,7 @@ from serviceplan.app import preparation
 from serviceplan.app.desk import Desk
 from serviceplan.app.permissions import permitted
 from serviceplan.app.preparation import prepared
+from serviceplan.app.returning import coming_back
 from serviceplan.domain import checks
 from serviceplan.domain.delay import Delay
 from serviceplan.domain.patient import Patient
@@ -76,15 +77,19 @@ class VisitDesk(Desk):
     ) -> None:
         """Record the patient's answer to a delay (wait, come later, reschedule, cancel).
 
-        The delay must be one of the visit's provider on the visit's day.
+        The delay must be one of the visit's provider on the visit's day. A patient who left the
+        queue and now waits after all takes back a time still offered to the waitlist; one
+        another patient took is refused (`NotAllowedNow`): the desk books them a new time.
         """
         visit = self.get_visit(visit_id)
         delay = self.plan.load(Delay, checks.an_id(delay_id, "delay id"), DelayNotFound)
         if (delay.provider, delay.day) != (visit.provider, self.plan.day_of(visit.start)):
             msg = f"delay {delay_id} is {delay.provider}'s on {delay.day}, not this visit's"
             raise InvalidInput(msg)
-        visit.record_choice(delay_id=delay_id, choice=choice, at=self.plan.now(now), by=by)
-        self.plan.record(visit)
+        at = self.plan.now(now)
+        kept = coming_back(self.plan, visit, choice, at, by)
+        visit.record_choice(delay_id=delay_id, choice=choice, at=at, by=by)
+        self.plan.record(visit, *kept)
 
     def get_visit(self, visit_id: UUID) -> Visit:
         """Return the visit as recorded now."""

@@ -22,6 +22,7 @@ _JOINED = (
     "patient_id._data_", f"{WANTS}visit_type", f"{WANTS}provider", f"{WANTS}first_day._data_",
     f"{WANTS}last_day._data_", "earlier_than._data_", "expires._data_", AT,
 )  # fmt: skip
+_OPENED = ("provider", "start._data_", "length", "visit_type", "visit_id._data_")
 _OPEN = (OpeningStatus.OFFERING.value, OpeningStatus.CLAIMED.value)
 OPEN, LEFT, FILLED = "open", "left", "filled"
 
@@ -30,7 +31,7 @@ class WaitlistIndex(Index):
     """Waitlist entries and openings, as the log has them now."""
 
     name = "waitlist"
-    schema = 1
+    schema = 2
     tables = {  # noqa: RUF012 (read-only class data)
         "wl_entries": """CREATE TABLE IF NOT EXISTS wl_entries (
             entry_id TEXT PRIMARY KEY, patient_id TEXT, visit_type TEXT, provider TEXT,
@@ -38,13 +39,14 @@ class WaitlistIndex(Index):
             last_offered_at TEXT, status TEXT, seq INTEGER)""",
         "wl_openings": """CREATE TABLE IF NOT EXISTS wl_openings (
             opening_id TEXT PRIMARY KEY, provider TEXT, start TEXT, length INTEGER,
-            visit_type TEXT, status TEXT, seq INTEGER)""",
+            visit_type TEXT, status TEXT, seq INTEGER, visit_id TEXT)""",
     }
     indexes = (
         "CREATE INDEX IF NOT EXISTS wl_entries_by_type ON wl_entries (visit_type, status)",
         "CREATE INDEX IF NOT EXISTS wl_entries_by_patient ON wl_entries (patient_id)",
         "CREATE INDEX IF NOT EXISTS wl_openings_by_time ON wl_openings (provider, start)",
         "CREATE INDEX IF NOT EXISTS wl_openings_by_status ON wl_openings (status, seq)",
+        "CREATE INDEX IF NOT EXISTS wl_openings_by_visit ON wl_openings (visit_id)",
     )
 
     @on(WaitlistEntry.Joined, reads=_JOINED)
@@ -72,15 +74,18 @@ class WaitlistIndex(Index):
     def _filled(self, entry_id: str) -> None:
         self._entry(entry_id, "status = ?", FILLED)
 
-    @on(Opening.Opened, reads=("provider", "start._data_", "length", "visit_type"))
-    def _opened(
-        self, opening_id: str, provider: str, start: str, length: int, visit_type: str | None
-    ) -> None:
+    @on(Opening.Opened, reads=_OPENED)
+    def _opened(self, opening_id: str, *facts: str | int | None) -> None:
+        provider, start, length, visit_type, visit_id = facts
+        freed_by = None if visit_id is None else text_id(str(visit_id))
         self.write(
-            "INSERT OR IGNORE INTO wl_openings VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (opening_id, provider, start, length, visit_type, _OPEN[0], self.event_position),
+            "INSERT OR IGNORE INTO wl_openings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                opening_id, provider, start, length, visit_type, _OPEN[0], self.event_position,
+                freed_by,
+            ),
             ("wl_openings", opening_id),
-        )
+        )  # fmt: skip
 
     @on(Opening.Accepted, reads=())
     def _accepted(self, opening_id: str) -> None:
@@ -163,3 +168,14 @@ class WaitlistIndex(Index):
         )
         found = [UUID(o) for o, s in rows if datetime.fromisoformat(s) == start]
         return found[0] if found else None
+
+    def freed_by(self, visit_id: UUID, start: datetime) -> list[tuple[UUID, OpeningStatus]]:
+        """Return the openings of the visit's time at `start`, offered or taken, oldest first."""
+        rows = self._ask(
+            "SELECT opening_id, status, start FROM wl_openings WHERE visit_id = ?"
+            " AND status IN (?, ?, ?) ORDER BY seq",
+            (str(visit_id), *_OPEN, OpeningStatus.FILLED.value),
+        )
+        return [
+            (UUID(o), OpeningStatus(s)) for o, s, at in rows if datetime.fromisoformat(at) == start
+        ]
