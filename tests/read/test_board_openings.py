@@ -6,7 +6,7 @@ import pytest
 from morning import patel
 
 from helpers import CLINIC_ZONE, DAY, at
-from serviceplan import OpeningStatus, ServicePlan, Settings, hookimpl
+from serviceplan import DelayChoice, OpeningStatus, ServicePlan, Settings, hookimpl
 from serviceplan.errors import SlotUnavailable
 from serviceplan.read import Answer, DayBoard, as_of
 from waitlisted import book_morning, free_the_950, join_list
@@ -157,3 +157,24 @@ def test_a_yes_the_scheduler_could_not_book_goes_back_to_offering(store, clock, 
     assert [o.answer for o in opening.offers] == [Answer.NOT_BOOKED, None, None]
     assert opening.offers_out(at(7, 36)) == 2
     plan.close()
+
+
+def test_the_board_shows_a_delay_projected_again_when_a_patient_leaves_and_a_time_is_filled(
+    plan, desk, clock, morning, waiting, board
+):
+    """At 7:30 the 9:50 patient takes another day; the list fills 9:50; each estimate shows."""
+    delay = plan.announce_delay(
+        provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
+    )
+    clock.set(at(7, 30))
+    plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.RESCHEDULE, by=desk)
+    row = {r.visit_id: r for r in patel(board).rows}
+    assert f"{row[str(morning[4])].expected_start:%H:%M}" == "10:35"  # 9:50 left the queue
+
+    [opening] = plan.open_openings()
+    plan.accept_offer(opening.id, waiting[0], by=desk)
+    filled = str(plan.get_opening(opening.id).filled_with)
+
+    row = {r.visit_id: r for r in patel(board).rows}
+    assert f"{row[str(morning[4])].expected_start:%H:%M}" == "10:55"  # the queue is full again
+    assert f"{row[filled].expected_start:%H:%M}" == "10:35"

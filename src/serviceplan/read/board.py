@@ -50,7 +50,7 @@ class DayBoard(DelayProjections, NoticeFollowing, OpeningFollowing, Follower):
     """What the front desk sees: every provider's day as it stands, and whom to call."""
 
     name = "board"
-    schema = 7
+    schema = 8
     notice_table = "board_notices"
     opening_table = "board_openings"
     tables = {  # noqa: RUF012 (read-only class data)

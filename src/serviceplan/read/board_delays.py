@@ -1,7 +1,8 @@
 """How delays show on the day board: each slipping visit gets its projected start.
 
-A revision replaces the projection of the visits still to happen; the end of a delay clears it
-for them. Visits that already began keep theirs, so the board still tells how late they ran.
+A revision, or the queue projected again when a patient leaves it or a freed time is filled,
+replaces the projection of the visits still to happen; the end of a delay clears it for them.
+Visits that already began keep theirs, so the board still tells how late they ran.
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ class DelayProjections:
             (minutes, delay_id),
             ("board_delays", delay_id),
         )
+        self._clear_pending(delay_id)
+        self._project(delay_id, slips)
+
+    @on(Delay.Reprojected, reads=(SLIPS,))
+    def _reprojected(self, delay_id: str, slips: list[dict[str, Any]]) -> None:
+        """The queue changed (a patient left or a freed time was filled): project it again."""
         self._clear_pending(delay_id)
         self._project(delay_id, slips)
 
