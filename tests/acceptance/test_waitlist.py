@@ -378,15 +378,22 @@ def test_a_patient_leaving_changes_nothing_for_those_ahead_even_with_the_first_o
     assert {n.visit_id for n in told if n.kind is NoticeKind.DELAY} == {morning[4]}
 
 
-def test_a_patient_who_left_and_waits_after_all_takes_back_a_time_still_offered(
-    plan, desk, clock, morning, waiting
-):
+@pytest.fixture
+def left_for_later(plan, desk, clock, morning, waiting):  # noqa: ARG001 (the list comes first)
+    """Dr. Patel is 45 late from 8:00; at 7:30 the 9:50 patient will come later: 9:50 is offered."""
     delay = plan.announce_delay(
         provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
     )
     clock.set(at(7, 30))
     plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.COME_LATER, by=desk)
     [opening] = plan.open_openings()
+    return delay, opening
+
+
+def test_a_patient_who_left_and_waits_after_all_takes_back_a_time_still_offered(
+    plan, desk, morning, waiting, left_for_later
+):
+    delay, opening = left_for_later
 
     plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.WAIT, by=desk)
 
@@ -397,14 +404,9 @@ def test_a_patient_who_left_and_waits_after_all_takes_back_a_time_still_offered(
 
 
 def test_a_patient_who_left_cannot_take_back_a_time_another_patient_took(
-    plan, desk, clock, morning, waiting
+    plan, desk, morning, waiting, left_for_later
 ):
-    delay = plan.announce_delay(
-        provider="dr-patel", late_from=at(8), minutes=45, reason="surgery ran over", by=desk
-    )
-    clock.set(at(7, 30))
-    plan.record_choice(morning[3], delay_id=delay, choice=DelayChoice.COME_LATER, by=desk)
-    [opening] = plan.open_openings()
+    delay, opening = left_for_later
     plan.accept_offer(opening.id, waiting[0], by=desk)
     before = plan.event_count
 
