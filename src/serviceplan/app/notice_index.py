@@ -21,6 +21,7 @@ from serviceplan.domain.notice import ANSWERS, ESTIMATES, QUESTIONS
 from serviceplan.domain.notice_record import NoticeRecord, NoticeStatus, notice_record_id
 from serviceplan.domain.patient import Patient
 from serviceplan.read.follower import AT, on, unstamp
+from serviceplan.read.settled_by_key import SettledByKey
 from serviceplan.read.stored import text_id
 from serviceplan.read.views import Views
 
@@ -45,7 +46,7 @@ class LegacyNotice(NamedTuple):
     note: str
 
 
-class NoticeIndex(Index):
+class NoticeIndex(SettledByKey, Index):
     """Notices by key, day, patient and visit, as the log has them now."""
 
     name = "notices"
@@ -95,16 +96,6 @@ class NoticeIndex(Index):
         del patient_id  # the notice names its patient
         record = str(notice_record_id(str(facts[0])))
         self._insert(record, list(facts), follows=None, legacy=True)
-
-    @on(Patient.NoticeDelivered, reads=("receipt._data_.key", AT))
-    def _legacy_delivered(self, patient_id: str, key: str, at: str) -> None:
-        del patient_id
-        self._settle(str(notice_record_id(key)), NoticeStatus.DELIVERED, at)
-
-    @on(Patient.NoticeGivenUp, reads=("key", AT))
-    def _legacy_given_up(self, patient_id: str, key: str, at: str) -> None:
-        del patient_id
-        self._settle(str(notice_record_id(key)), NoticeStatus.GIVEN_UP, at)
 
     @on(Patient.NoticeFailed, reads=("key", "error"))
     def _legacy_failed(self, patient_id: str, key: str, error: str) -> None:

@@ -62,7 +62,9 @@ def settled_zone(plan: Application[UUID], settings: Settings) -> Settings:
         log.info("the store's zone is %s", recorded)
         return attrs.evolve(settings, timezone=zone_named(recorded))
     given = zone_name(settings.timezone)
-    if recorded is not None and recorded != given:
+    if recorded == given:
+        return settings
+    if recorded is not None:
         if settings.migrate_zone_from == recorded:
             rewrite_fact(plan, ZONE, given)
             log.warning("the store's zone is moved from %s to %s, as asked", recorded, given)

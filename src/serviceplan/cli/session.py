@@ -114,7 +114,26 @@ def open_plan(db: Path | None, views: Views | None = None) -> ServicePlan:
     nothing).
     """
     config = current_config()
+    return _open(config, *store_for(db, config), db, views)
+
+
+def open_existing(db: Path | None, views: Views | None = None) -> ServicePlan:
+    """Open the store to work on: a SQLite file that exists, or a server's (PostgreSQL)."""
+    config = current_config()
     env, path = store_for(db, config)
+    if path is not None and not path.exists():
+        raise NoStore(f"no store at {path}")
+    return _open(config, env, path, db, views)
+
+
+def _open(
+    config: ClinicConfig,
+    env: dict[str, str],
+    path: Path | None,
+    db: Path | None,
+    views: Views | None,
+) -> ServicePlan:
+    """Open the plan on the store chosen (read once: a key may come from a command)."""
     if db is not None:
         config = config.without_views()
     if path is not None:
@@ -122,14 +141,6 @@ def open_plan(db: Path | None, views: Views | None = None) -> ServicePlan:
         if not path.exists():
             return ServicePlan.configured(config, env=memory_store(), views=views)
     return _opened(lambda: ServicePlan.configured(config, env=env, views=views), path, env)
-
-
-def open_existing(db: Path | None, views: Views | None = None) -> ServicePlan:
-    """Open the store to work on: a SQLite file that exists, or a server's (PostgreSQL)."""
-    _, path = store_for(db, current_config())
-    if path is not None and not path.exists():
-        raise NoStore(f"no store at {path}")
-    return open_plan(db, views)
 
 
 def store_for(db: Path | None, config: ClinicConfig) -> tuple[dict[str, str], Path | None]:
@@ -162,8 +173,6 @@ def _opened(
     make: Callable[[], ServicePlan], path: Path | None, env: Mapping[str, str]
 ) -> ServicePlan:
     """Open a plan with `make`; what fails underneath becomes a typed error with its cause."""
-    if path is not None:
-        check_store_file(path)
     try:
         plan = make()
     except ServicePlanError:

@@ -20,6 +20,7 @@ from serviceplan.domain.notice_record import Doubt, NoticeRecord, NoticeStatus, 
 from serviceplan.domain.patient import Patient
 from serviceplan.domain.visit import Visit
 from serviceplan.read.follower import AT, on, unstamp
+from serviceplan.read.settled_by_key import SettledByKey
 from serviceplan.read.stored import text_id
 from serviceplan.read.writes import Key
 
@@ -116,7 +117,7 @@ def _nothing_left_to_tell(row: StoredNotice, delays: dict[str, list[int]]) -> bo
     return any(row.seq < seq < settled for seq in newer)
 
 
-class NoticeFollowing:
+class NoticeFollowing(SettledByKey):
     """Handlers that keep a notice table (mixed into a `Follower` naming `notice_table`).
 
     A follower with handlers of its own for `Visit.Cancelled` or `Visit.Rescheduled` overrides
@@ -172,16 +173,6 @@ class NoticeFollowing:
     ) -> None:
         del patient_id  # the key is enough: it is unique in the whole store
         self._notice_requested(str(notice_record_id(key)), key, kind, visit_id, at)
-
-    @on(Patient.NoticeDelivered, reads=("receipt._data_.key", AT))
-    def _legacy_delivered(self, patient_id: str, key: str, at: str) -> None:
-        del patient_id
-        self._settle(str(notice_record_id(key)), NoticeStatus.DELIVERED, at)
-
-    @on(Patient.NoticeGivenUp, reads=("key", AT))
-    def _legacy_given_up(self, patient_id: str, key: str, at: str) -> None:
-        del patient_id
-        self._settle(str(notice_record_id(key)), NoticeStatus.GIVEN_UP, at)
 
     @on(Patient.NoticeFailed, reads=("key",))
     def _legacy_failed(self, patient_id: str, key: str) -> None:

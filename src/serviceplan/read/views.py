@@ -51,12 +51,14 @@ IN_CLEAR = "none"
 class Views:
     """A SQLite database of read-model tables, with one position per follower."""
 
-    def __init__(self, path: str | os.PathLike[str] = MEMORY) -> None:
+    def __init__(self, path: str | os.PathLike[str] = MEMORY, *, look: bool = True) -> None:
+        """Open views at `path`; `look=False` skips looking at a file known to be a store's."""
         self.path = str(path)
         self.lock = threading.RLock()
         """Held by whoever uses the connection: threads take turns on it, a transaction whole."""
         if self.path != MEMORY:
-            check_views_file(Path(self.path))
+            if look:
+                check_views_file(Path(self.path))
             try:
                 private_file(Path(self.path))
             except OSError as error:
@@ -70,12 +72,14 @@ class Views:
         self.connection.execute(_POSITIONS)
         self.sealer: Sealer | None = None
         """Seals the text columns when the store is encrypted (`seal_for`); None in clear."""
+        self.sealed_with: tuple[bytes | None] | None = None
+        """The store key `seal_for` settled the views for (in a tuple: a store may have none)."""
 
     @classmethod
     def beside(cls, plan: Application[UUID]) -> Views:
         """Return views in the plan's own SQLite file, or in memory for any other store."""
         path = cls.path_beside(plan)
-        return cls() if path is None else cls(path)
+        return cls() if path is None else cls(path, look=False)  # the plan's own store file
 
     @staticmethod
     def path_beside(plan: Application[UUID]) -> Path | None:
@@ -140,6 +144,8 @@ class Views:
         follower's tables are dropped at its next `install`, and it rebuilds from the log.
         """
         key = store_key(plan)
+        if self.sealed_with == (key,):  # every follower of a plan shares its views: once will do
+            return
         sealer = None if key is None else Sealer(derived(key, VIEWS))
         mark = IN_CLEAR if sealer is None else sealer.fingerprint
         with self.transaction() as db:
@@ -152,6 +158,7 @@ class Views:
             if (row is None and mark != IN_CLEAR) or (row is not None and row[0] != mark):
                 db.execute("UPDATE serviceplan_positions SET schema = -1, position = 0")
         self.sealer = sealer
+        self.sealed_with = (key,)
 
     def seal(self, text: str | None) -> str | None:
         """Return a text column's value as it is kept: sealed beside an encrypted store."""
